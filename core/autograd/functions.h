@@ -1,0 +1,45 @@
+#pragma once
+// Differentiable functions: each pairs a kernel of core/ops with its backward closure.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/autograd/variable.h"
+#include "core/ops/conv2d.h"
+#include "core/ops/max_pool2d.h"
+#include "core/random.h"
+
+namespace plateau::fn {
+
+Variable matmul(const Variable& a, const Variable& b);                      // (M,K)·(K,N)
+Variable linear(const Variable& x, const Variable& w, const Variable& b);   // x·wᵀ + b; b may be undefined
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const ops::Conv2dParams& p);
+Variable max_pool2d(const Variable& x, const ops::MaxPool2dParams& p);
+
+// Training-mode batch norm; writes the batch mean and biased variance (C) for running statistics.
+Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta, double eps, Tensor* batch_mean,
+                    Tensor* batch_var);
+// Inference-mode batch norm with fixed statistics (gradients still flow to x, gamma and beta).
+Variable batch_norm_inference(const Variable& x, const Variable& gamma, const Variable& beta,
+                              const Tensor& running_mean, const Tensor& running_var, double eps);
+Variable dropout(const Variable& x, double rate, Rng& rng);
+
+Variable relu(const Variable& x);
+Variable sigmoid(const Variable& x);
+Variable tanh(const Variable& x);
+Variable softmax(const Variable& x);      // over the last axis
+Variable log_softmax(const Variable& x);  // over the last axis
+
+// Scalar losses, mean over the batch.
+Variable softmax_cross_entropy(const Variable& logits, const Tensor& target);  // target (N,K) probabilities
+Variable sparse_softmax_cross_entropy(const Variable& logits, const std::vector<int32_t>& labels);
+Variable mse(const Variable& prediction, const Tensor& target);
+
+Variable add(const Variable& a, const Variable& b);
+Variable mul(const Variable& a, const Variable& b);
+Variable sum(const Variable& x);   // scalar
+Variable mean(const Variable& x);  // scalar
+Variable reshape(const Variable& x, const Shape& shape);
+Variable flatten(const Variable& x);  // (N, ...) -> (N, rest), channel-major as PyTorch
+
+}  // namespace plateau::fn

@@ -1,0 +1,74 @@
+#pragma once
+// Variable: the one shared handle of autograd (as flashlight's and micrograd's Value). Copies alias
+// one node holding a value, its gradient, the inputs it was computed from and a backward function
+// mapping d(output) to d(inputs). backward() sorts the graph topologically and accumulates with +=,
+// so a variable used twice receives both contributions.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace plateau {
+
+class Variable {
+ public:
+  // Given d(loss)/d(output), returns d(loss)/d(input) for each input, in order; an empty Tensor
+  // for an input that does not require a gradient.
+  using BackwardFn = std::function<std::vector<Tensor>(const Tensor& dout)>;
+
+  Variable() = default;  // undefined: no node
+  explicit Variable(Tensor value, bool requires_grad = false);
+
+  // The result of an op. Records inputs and backward only when gradients are enabled and some
+  // input requires a gradient; otherwise returns a constant.
+  static Variable from_op(Tensor value, std::vector<Variable> inputs, BackwardFn backward, std::string op);
+
+  bool defined() const { return node_ != nullptr; }
+  const Tensor& value() const;
+  Tensor& mutable_value();  // for optimizers and initializers: changes the value in place
+  const Shape& shape() const { return value().shape(); }
+  const Tensor& grad() const;  // empty Tensor until a gradient arrives
+  bool has_grad() const;
+  bool requires_grad() const;
+  const std::string& op() const;
+
+  // Back-propagates from this scalar (d self = 1). Frees the graph unless retain_graph.
+  void backward(bool retain_graph = false);
+  // Back-propagates from a non-scalar output with the given upstream gradient.
+  void backward(const Tensor& grad_output, bool retain_graph = false);
+
+  void zero_grad();                      // drops the gradient
+  void accumulate_grad(const Tensor& g); // grad += g
+  Variable detach() const;               // same value (copied), no history, no gradient
+
+ private:
+  struct Node {
+    Tensor value;
+    Tensor grad;
+    bool requires_grad = false;
+    bool freed = false;  // backward ran and released this node's graph
+    std::vector<Variable> inputs;
+    BackwardFn backward;
+    std::string op;
+  };
+  std::shared_ptr<Node> node_;
+  Node& node() const;
+};
+
+// While alive, ops record no graph on this thread (evaluation, optimizer updates).
+class NoGradGuard {
+ public:
+  NoGradGuard();
+  ~NoGradGuard();
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+  static bool grad_enabled();
+
+ private:
+  bool previous_;
+};
+
+}  // namespace plateau

@@ -1,0 +1,31 @@
+#pragma once
+// plateau::Error: the one exception type of the library. Messages carry the offending values,
+// e.g. "conv2d: input has 3 channels, weight expects 1 (input shape [128,3,28,28])".
+// Library code throws; only apps/ catches and turns an error into one line and an exit code.
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace plateau {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+// Concatenates any streamable values into one string: cat("got ", 3, " channels").
+template <typename... Args>
+std::string cat(const Args&... args) {
+  std::ostringstream out;
+  (out << ... << args);
+  return out.str();
+}
+
+}  // namespace plateau
+
+// PLATEAU_CHECK(cond, parts...): throws plateau::Error(cat(parts...)) when cond is false.
+#define PLATEAU_CHECK(cond, ...)                              \
+  do {                                                        \
+    if (!(cond)) throw ::plateau::Error(::plateau::cat(__VA_ARGS__)); \
+  } while (0)

@@ -1,0 +1,15 @@
+#pragma once
+// Internal to core/: Eigen Map views of Tensor storage, row-major. Include only from .cpp files.
+
+#include <Eigen/Core>
+
+namespace plateau::ops {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ConstMatrixView = Eigen::Map<const RowMatrix>;
+using MutMatrixView = Eigen::Map<RowMatrix>;
+
+inline ConstMatrixView view(const float* p, int64_t rows, int64_t cols) { return ConstMatrixView(p, rows, cols); }
+inline MutMatrixView view(float* p, int64_t rows, int64_t cols) { return MutMatrixView(p, rows, cols); }
+
+}  // namespace plateau::ops

@@ -1,0 +1,65 @@
+#include "core/ops/elementwise.h"
+
+#include "core/error.h"
+
+namespace plateau::ops {
+
+void check_same_shape(const Tensor& a, const Tensor& b, const char* op) {
+  PLATEAU_CHECK(a.shape() == b.shape(), op, ": shapes ", a.shape(), " and ", b.shape(), " differ");
+}
+
+Tensor add_forward(const Tensor& a, const Tensor& b) {
+  check_same_shape(a, b, "add");
+  Tensor y(a.shape());
+  for (int64_t i = 0; i < a.numel(); ++i) y[i] = a[i] + b[i];
+  return y;
+}
+
+Tensor mul_forward(const Tensor& a, const Tensor& b) {
+  check_same_shape(a, b, "mul");
+  Tensor y(a.shape());
+  for (int64_t i = 0; i < a.numel(); ++i) y[i] = a[i] * b[i];
+  return y;
+}
+
+Tensor scale(const Tensor& a, float s) {
+  Tensor y(a.shape());
+  for (int64_t i = 0; i < a.numel(); ++i) y[i] = a[i] * s;
+  return y;
+}
+
+Tensor sum_forward(const Tensor& x) {
+  double s = 0.0;
+  for (int64_t i = 0; i < x.numel(); ++i) s += x[i];
+  return Tensor(Shape{}, static_cast<float>(s));
+}
+
+Tensor mean_forward(const Tensor& x) {
+  PLATEAU_CHECK(x.numel() > 0, "mean: input of shape ", x.shape(), " is empty");
+  double s = 0.0;
+  for (int64_t i = 0; i < x.numel(); ++i) s += x[i];
+  return Tensor(Shape{}, static_cast<float>(s / static_cast<double>(x.numel())));
+}
+
+Tensor fill_like(const Shape& shape, float value) { return Tensor(shape, value); }
+
+Tensor mse_forward(const Tensor& a, const Tensor& b) {
+  check_same_shape(a, b, "mse");
+  PLATEAU_CHECK(a.numel() > 0, "mse: inputs of shape ", a.shape(), " are empty");
+  double s = 0.0;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    const double d = static_cast<double>(a[i]) - b[i];
+    s += d * d;
+  }
+  return Tensor(Shape{}, static_cast<float>(s / static_cast<double>(a.numel())));
+}
+
+Tensor mse_backward(float dloss, const Tensor& a, const Tensor& b) {
+  check_same_shape(a, b, "mse_backward");
+  const double k = 2.0 * dloss / static_cast<double>(a.numel());
+  Tensor da(a.shape());
+  for (int64_t i = 0; i < a.numel(); ++i) da[i] = static_cast<float>(k * (static_cast<double>(a[i]) - b[i]));
+  return da;
+}
+
+}  // namespace plateau::ops

@@ -1,0 +1,86 @@
+#include "core/ops/matmul.h"
+
+#include <vector>
+
+#include "core/error.h"
+#include "core/ops/eigen_view.h"
+#include "core/ops/parallel.h"
+
+namespace plateau::ops {
+namespace {
+
+constexpr int64_t kRowSlice = 32;  // rows per parallel slice; fixed so results ignore thread count
+
+void check_matrix(const Tensor& t, const char* op, const char* name) {
+  PLATEAU_CHECK(t.shape().rank() == 2, op, ": ", name, " must be 2-D, got shape ", t.shape());
+}
+
+
+}  // namespace
+
+Tensor matmul_forward(const Tensor& a, const Tensor& b) {
+  check_matrix(a, "matmul", "a");
+  check_matrix(b, "matmul", "b");
+  const int64_t M = a.dim(0), K = a.dim(1), N = b.dim(1);
+  PLATEAU_CHECK(b.dim(0) == K, "matmul: a ", a.shape(), " and b ", b.shape(), " do not chain (", K, " != ", b.dim(0),
+                ")");
+  Tensor y(Shape{M, N});
+  for_each_slice(M, kRowSlice, [&](int64_t, int64_t r0, int64_t r1) {
+    view(y.data() + r0 * N, r1 - r0, N).noalias() = view(a.data() + r0 * K, r1 - r0, K) * view(b.data(), K, N);
+  });
+  return y;
+}
+
+MatmulGrads matmul_backward(const Tensor& dy, const Tensor& a, const Tensor& b) {
+  const int64_t M = a.dim(0), K = a.dim(1), N = b.dim(1);
+  PLATEAU_CHECK(dy.shape() == Shape({M, N}), "matmul_backward: dy has shape ", dy.shape(), ", expected [", M, ",", N,
+                "]");
+  MatmulGrads g{Tensor(Shape{M, K}), Tensor(Shape{K, N})};
+  std::vector<Tensor> parts(static_cast<size_t>(slice_count(M, kRowSlice)), Tensor(Shape{K, N}));
+  for_each_slice(M, kRowSlice, [&](int64_t s, int64_t r0, int64_t r1) {
+    auto dy_rows = view(dy.data() + r0 * N, r1 - r0, N);
+    view(g.da.data() + r0 * K, r1 - r0, K).noalias() = dy_rows * view(b.data(), K, N).transpose();
+    view(parts[s].data(), K, N).noalias() = view(a.data() + r0 * K, r1 - r0, K).transpose() * dy_rows;
+  });
+  add_in_order(parts, g.db);
+  return g;
+}
+
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
+  check_matrix(x, "linear", "input");
+  check_matrix(w, "linear", "weight");
+  const int64_t N = x.dim(0), I = x.dim(1), O = w.dim(0);
+  PLATEAU_CHECK(w.dim(1) == I, "linear: input has ", I, " features, weight expects ", w.dim(1), " (input shape ",
+                x.shape(), ", weight shape ", w.shape(), ")");
+  const bool has_bias = !b.empty();
+  if (has_bias)
+    PLATEAU_CHECK(b.shape() == Shape({O}), "linear: bias has shape ", b.shape(), ", expected [", O, "]");
+  Tensor y(Shape{N, O});
+  for_each_slice(N, kRowSlice, [&](int64_t, int64_t r0, int64_t r1) {
+    auto out = view(y.data() + r0 * O, r1 - r0, O);
+    out.noalias() = view(x.data() + r0 * I, r1 - r0, I) * view(w.data(), O, I).transpose();
+    if (has_bias) out.rowwise() += view(b.data(), 1, O).row(0);
+  });
+  return y;
+}
+
+LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool has_bias) {
+  const int64_t N = x.dim(0), I = x.dim(1), O = w.dim(0);
+  PLATEAU_CHECK(dy.shape() == Shape({N, O}), "linear_backward: dy has shape ", dy.shape(), ", expected [", N, ",", O,
+                "]");
+  LinearGrads g{Tensor(Shape{N, I}), Tensor(Shape{O, I}), has_bias ? Tensor(Shape{O}) : Tensor()};
+  const size_t slices = static_cast<size_t>(slice_count(N, kRowSlice));
+  std::vector<Tensor> dw_parts(slices, Tensor(Shape{O, I}));
+  std::vector<Tensor> db_parts(has_bias ? slices : 0, Tensor(Shape{O}));
+  for_each_slice(N, kRowSlice, [&](int64_t s, int64_t r0, int64_t r1) {
+    auto dy_rows = view(dy.data() + r0 * O, r1 - r0, O);
+    view(g.dx.data() + r0 * I, r1 - r0, I).noalias() = dy_rows * view(w.data(), O, I);
+    view(dw_parts[s].data(), O, I).noalias() = dy_rows.transpose() * view(x.data() + r0 * I, r1 - r0, I);
+    if (has_bias) view(db_parts[s].data(), 1, O).row(0) = dy_rows.colwise().sum();
+  });
+  add_in_order(dw_parts, g.dw);
+  if (has_bias) add_in_order(db_parts, g.db);
+  return g;
+}
+
+}  // namespace plateau::ops

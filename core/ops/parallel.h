@@ -1,0 +1,34 @@
+#pragma once
+// Fixed-slice parallel loops. A loop over n items is cut into slices of a fixed size that does
+// not depend on the thread count; each slice is run by one thread from start to end. Results
+// that are summed across slices are summed afterwards in slice order, so every result is
+// bit-identical whatever the number of threads (ARCHITECTURE.md §4).
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace plateau::ops {
+
+inline int64_t slice_count(int64_t n, int64_t slice) { return n <= 0 ? 0 : (n + slice - 1) / slice; }
+
+// Calls body(index, begin, end) for slice index = 0 … slice_count-1, covering [0, n).
+template <typename Body>
+void for_each_slice(int64_t n, int64_t slice, Body&& body) {
+  const int64_t count = slice_count(n, slice);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t begin = i * slice;
+    body(i, begin, std::min(n, begin + slice));
+  }
+}
+
+// out += parts[0] + parts[1] + … summed in slice order; every part has out's shape.
+inline void add_in_order(const std::vector<Tensor>& parts, Tensor& out) {
+  for (const Tensor& part : parts)
+    for (int64_t i = 0; i < out.numel(); ++i) out[i] += part[i];
+}
+
+}  // namespace plateau::ops

@@ -1,0 +1,51 @@
+#pragma once
+// Tensor: a float32 value type. Copy is deep, move is O(1). Contiguous row-major (images N,C,H,W),
+// storage aligned to 64 bytes. Eigen stays behind this API: only the library's .cpp files map it.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/shape.h"
+
+namespace plateau {
+
+class Tensor {
+ public:
+  Tensor() = default;  // empty: rank 0 shape with no storage
+  explicit Tensor(Shape shape, float fill = 0.0f);
+  Tensor(Shape shape, const std::vector<float>& values);  // values.size() must equal numel
+
+  Tensor(const Tensor& other);
+  Tensor& operator=(const Tensor& other);
+  Tensor(Tensor&& other) noexcept = default;
+  Tensor& operator=(Tensor&& other) noexcept = default;
+
+  const Shape& shape() const { return shape_; }
+  int64_t numel() const { return numel_; }
+  int64_t dim(int64_t i) const { return shape_[i]; }
+  bool empty() const { return data_ == nullptr; }
+
+  float* data() { return data_.get(); }
+  const float* data() const { return data_.get(); }
+  float& operator[](int64_t i) { return data_.get()[i]; }
+  float operator[](int64_t i) const { return data_.get()[i]; }
+  float item() const;  // the single value of a one-element tensor
+
+  Tensor reshaped(Shape shape) const;  // throws naming both shapes when numel differs
+  void fill(float value);
+  std::vector<float> to_vector() const;
+
+ private:
+  struct Free {
+    void operator()(float* p) const;
+  };
+  Shape shape_;
+  int64_t numel_ = 0;
+  std::unique_ptr<float, Free> data_;
+};
+
+// True when both have the same shape and the same bytes.
+bool identical(const Tensor& a, const Tensor& b);
+
+}  // namespace plateau
