@@ -1,0 +1,119 @@
+// Kernel benchmarks at the seed CNN's shapes (batch 128, 28x28x1 input):
+// conv 1->32 on 28x28, 32->64 on 13x13, 64->128 on 5x5 (3x3, valid), dense 1152->128.
+// Counter FLOPS is floating-point operations per second (2 per multiply-add).
+#include <benchmark/benchmark.h>
+
+#include "core/ops/batch_norm.h"
+#include "core/ops/conv2d.h"
+#include "core/ops/matmul.h"
+#include "core/ops/max_pool2d.h"
+#include "core/random.h"
+#include "core/threads.h"
+
+namespace plateau {
+namespace {
+
+void set_flops(benchmark::State& state, double flops_per_iteration) {
+  state.counters["FLOPS"] = benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate,
+                                               benchmark::Counter::kIs1000);
+}
+
+struct ConvShape {
+  int64_t N, C, H, K;
+};
+const ConvShape kConv[] = {{128, 1, 28, 32}, {128, 32, 13, 64}, {128, 64, 5, 128}};
+
+double conv_flops(const ConvShape& s) {
+  const int64_t P = s.H - 2;
+  return 2.0 * s.N * s.K * P * P * s.C * 9;
+}
+
+void BM_Conv2dForward(benchmark::State& state) {
+  const ConvShape s = kConv[state.range(0)];
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(1);
+  const Tensor x = uniform_tensor({s.N, s.C, s.H, s.H}, -1, 1, rng), w = uniform_tensor({s.K, s.C, 3, 3}, -1, 1, rng);
+  const Tensor b = uniform_tensor({s.K}, -1, 1, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_forward(x, w, b, {}));
+  set_flops(state, conv_flops(s));
+}
+
+void BM_Conv2dBackward(benchmark::State& state) {
+  const ConvShape s = kConv[state.range(0)];
+  set_num_threads(static_cast<int>(state.range(1)));
+  const bool need_dx = s.C > 1;  // the first layer needs no input gradient
+  Rng rng(2);
+  const Tensor x = uniform_tensor({s.N, s.C, s.H, s.H}, -1, 1, rng), w = uniform_tensor({s.K, s.C, 3, 3}, -1, 1, rng);
+  const Tensor dy = uniform_tensor({s.N, s.K, s.H - 2, s.H - 2}, -1, 1, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_backward(dy, x, w, {}, true, need_dx));
+  set_flops(state, conv_flops(s) * (need_dx ? 2 : 1));
+}
+
+void BM_DenseForward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Rng rng(3);
+  const Tensor x = uniform_tensor({128, 1152}, -1, 1, rng), w = uniform_tensor({128, 1152}, -1, 1, rng);
+  const Tensor b = uniform_tensor({128}, -1, 1, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::linear_forward(x, w, b));
+  set_flops(state, 2.0 * 128 * 1152 * 128);
+}
+
+void BM_DenseBackward(benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(0)));
+  Rng rng(4);
+  const Tensor x = uniform_tensor({128, 1152}, -1, 1, rng), w = uniform_tensor({128, 1152}, -1, 1, rng);
+  const Tensor dy = uniform_tensor({128, 128}, -1, 1, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::linear_backward(dy, x, w, true));
+  set_flops(state, 4.0 * 128 * 1152 * 128);
+}
+
+void BM_Matmul(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(5);
+  const Tensor a = uniform_tensor({n, n}, -1, 1, rng), b = uniform_tensor({n, n}, -1, 1, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::matmul_forward(a, b));
+  set_flops(state, 2.0 * n * n * n);
+}
+
+// Pool and batch norm after conv1 (128,32,26,26) and conv2 (128,64,11,11).
+const Shape kActivation[] = {{128, 32, 26, 26}, {128, 64, 11, 11}};
+
+void BM_MaxPool2dForwardBackward(benchmark::State& state) {
+  const Shape s = kActivation[state.range(0)];
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(6);
+  const Tensor x = uniform_tensor(s, -1, 1, rng);
+  for (auto _ : state) {
+    auto r = ops::max_pool2d_forward(x, {});
+    benchmark::DoNotOptimize(ops::max_pool2d_backward(r.y, r.argmax, s));
+  }
+  state.SetBytesProcessed(state.iterations() * s.numel() * 4 * 2);
+}
+
+void BM_BatchNormForwardBackward(benchmark::State& state) {
+  const Shape s = kActivation[state.range(0)];
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(7);
+  const Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
+  const Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  for (auto _ : state) {
+    auto r = ops::batch_norm_forward_train(x, g, b, 1e-3);
+    benchmark::DoNotOptimize(ops::batch_norm_backward_train(r.y, x, g, b, r.mean, r.invstd));
+  }
+  state.SetBytesProcessed(state.iterations() * s.numel() * 4 * 2);
+}
+
+// Arguments: {shape index, threads} or {threads}.
+BENCHMARK(BM_Conv2dForward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Conv2dBackward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DenseForward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DenseBackward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Matmul)->ArgsProduct({{512}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MaxPool2dForwardBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BatchNormForwardBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace plateau
+
+BENCHMARK_MAIN();
