@@ -50,6 +50,7 @@ TEST(GradCheck, Linear) {
 }
 
 struct ConvCase {
+  const char* name;
   Shape x, w;
   ops::Conv2dParams p;
 };
@@ -68,10 +69,11 @@ TEST_P(ConvGradCheck, AllInputs) {
   EXPECT_LE(gradient_error(f, {x, w, b}, dy, 2, g.db), kTol);
 }
 INSTANTIATE_TEST_SUITE_P(Cases, ConvGradCheck,
-                         ::testing::Values(ConvCase{{2, 1, 6, 6}, {3, 1, 3, 3}, {}},
-                                           ConvCase{{2, 3, 7, 7}, {4, 3, 3, 3}, {2, 2, 1, 1, 1, 1}},
-                                           ConvCase{{1, 2, 5, 8}, {2, 2, 2, 3}, {1, 2, 0, 1, 1, 0}},
-                                           ConvCase{{10, 2, 4, 4}, {3, 2, 2, 2}, {1, 1, 0, 1, 0, 1}}));
+                         ::testing::Values(ConvCase{"basic", {2, 1, 6, 6}, {3, 1, 3, 3}, {}},
+                                           ConvCase{"stride2_pad1", {2, 3, 7, 7}, {4, 3, 3, 3}, {2, 2, 1, 1, 1, 1}},
+                                           ConvCase{"odd_asymmetric", {1, 2, 5, 8}, {2, 2, 2, 3}, {1, 2, 0, 1, 1, 0}},
+                                           ConvCase{"batch10_even", {10, 2, 4, 4}, {3, 2, 2, 2}, {1, 1, 0, 1, 0, 1}}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(GradCheck, MaxPool) {
   Rng rng(4);
