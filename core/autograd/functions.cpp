@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/ops/activations.h"
 #include "core/ops/batch_norm.h"
+#include "core/ops/crossentropy.h"
 #include "core/ops/dropout.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/matmul.h"
@@ -141,6 +142,15 @@ Variable sparse_softmax_cross_entropy(const Variable& logits, const std::vector<
         return std::vector<Tensor>{ops::sparse_softmax_cross_entropy_backward(dloss.item(), *probs, labels)};
       },
       "sparse_softmax_cross_entropy");
+}
+
+Variable crossentropy_from_probs(const Variable& probs, const Tensor& target) {
+  return Variable::from_op(
+      ops::crossentropy_from_probs_forward(probs.value(), target), {probs},
+      [probs, target](const Tensor& dloss) {
+        return std::vector<Tensor>{ops::crossentropy_from_probs_backward(dloss.item(), probs.value(), target)};
+      },
+      "crossentropy_from_probs");
 }
 
 Variable mse(const Variable& prediction, const Tensor& target) {

@@ -33,6 +33,8 @@ Variable log_softmax(const Variable& x);  // over the last axis
 // Scalar losses, mean over the batch.
 Variable softmax_cross_entropy(const Variable& logits, const Tensor& target);  // target (N,K) probabilities
 Variable sparse_softmax_cross_entropy(const Variable& logits, const std::vector<int32_t>& labels);
+// Keras' cross-entropy on probabilities (normalized, clipped to [1e-7, 1-1e-7]); target (N,K).
+Variable crossentropy_from_probs(const Variable& probs, const Tensor& target);
 Variable mse(const Variable& prediction, const Tensor& target);
 
 Variable add(const Variable& a, const Variable& b);

@@ -1,0 +1,27 @@
+// plateau: the command-line program. The only code that catches plateau::Error: it becomes one line
+// on stderr and exit code 2 (usage and input errors alike).
+#include <cstdio>
+
+#include "apps/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"plateau: train the Fashion-MNIST CNN, swap optimizers and schedules, compare runs, profile kernels"};
+  app.require_subcommand(1);
+  plateau::apps::add_summary_command(app);
+  plateau::apps::add_train_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "plateau: %s (see plateau --help)\n", e.what());
+    return 2;
+  } catch (const plateau::Error& e) {
+    std::fprintf(stderr, "plateau: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}

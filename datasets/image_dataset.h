@@ -1,0 +1,32 @@
+#pragma once
+// ImageDataset: grayscale images and class labels kept as bytes until batched (28·28 bytes an image).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace plateau {
+
+struct ImageDataset {
+  int64_t count = 0, height = 0, width = 0;
+  std::vector<uint8_t> pixels;  // count·height·width
+  std::vector<uint8_t> labels;  // count
+
+  // Images at `indices` as (N,1,H,W) floats scaled to [0,1].
+  Tensor images(const std::vector<int64_t>& indices) const;
+  // Labels at `indices` as (N) float class indices.
+  Tensor label_tensor(const std::vector<int64_t>& indices) const;
+  // Rows [begin, end) as a new data set (Keras validation_split takes the last rows).
+  ImageDataset slice(int64_t begin, int64_t end) const;
+};
+
+// The standard four-file layout of MNIST and Fashion-MNIST: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz].
+// split is "train" or "test". Errors say how to install the data when the directory is missing.
+ImageDataset load_mnist_format(const std::string& dir, const std::string& split);
+
+// PLATEAU_DATA when set, else /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
+std::string default_data_dir();
+
+}  // namespace plateau

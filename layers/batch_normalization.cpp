@@ -1,0 +1,54 @@
+#include "layers/batch_normalization.h"
+
+#include "core/autograd/functions.h"
+#include "core/error.h"
+
+namespace plateau {
+
+BatchNormalization::BatchNormalization(BatchNormalizationOptions options) : options_(options) {
+  PLATEAU_CHECK(options_.momentum >= 0.0 && options_.momentum <= 1.0,
+                "BatchNormalization: momentum must be in [0, 1], got ", options_.momentum);
+  PLATEAU_CHECK(options_.epsilon > 0.0, "BatchNormalization: epsilon must be positive, got ", options_.epsilon);
+}
+
+Shape BatchNormalization::build(const Shape& input, Rng&) {
+  PLATEAU_CHECK(input.rank() == 1 || input.rank() == 3, "BatchNormalization '", name(),
+                "' expects (C,H,W) or (F) input, got per-sample shape ", input);
+  const int64_t C = input[0];
+  if (options_.scale) gamma_ = register_parameter("weight", Tensor({C}, 1.0f));
+  if (options_.center) beta_ = register_parameter("bias", Tensor({C}, 0.0f));
+  running_mean_ = register_buffer("running_mean", Tensor({C}, 0.0f));
+  running_var_ = register_buffer("running_var", Tensor({C}, 1.0f));
+  mark_built();
+  return input;
+}
+
+nlohmann::json BatchNormalization::config() const {
+  return {{"type", type()},
+          {"momentum", options_.momentum},
+          {"epsilon", options_.epsilon},
+          {"center", options_.center},
+          {"scale", options_.scale}};
+}
+
+Variable BatchNormalization::forward(const Variable& x) {
+  check_built("forward");
+  const int64_t C = running_mean_.value().numel();
+  PLATEAU_CHECK((x.shape().rank() == 2 || x.shape().rank() == 4) && x.shape()[1] == C, "BatchNormalization '",
+                name(), "' expects (N,", C, ",...) input, got shape ", x.shape());
+  if (!training()) {
+    return fn::batch_norm_inference(x, gamma_, beta_, running_mean_.value(), running_var_.value(), options_.epsilon);
+  }
+  Tensor batch_mean, batch_var;
+  Variable y = fn::batch_norm(x, gamma_, beta_, options_.epsilon, &batch_mean, &batch_var);
+  const double m = options_.momentum;
+  Tensor& mean = running_mean_.mutable_value();
+  Tensor& var = running_var_.mutable_value();
+  for (int64_t c = 0; c < C; ++c) {
+    mean[c] = static_cast<float>(mean[c] * m + batch_mean[c] * (1.0 - m));
+    var[c] = static_cast<float>(var[c] * m + batch_var[c] * (1.0 - m));
+  }
+  return y;
+}
+
+}  // namespace plateau

@@ -1,0 +1,45 @@
+#pragma once
+// Conv2D: Keras arguments and defaults; weights in PyTorch layout (weight [K,C,R,S], bias [K]).
+// Input per sample (C,H,W) -> (filters, P, Q).
+
+#include <array>
+#include <string>
+
+#include "core/ops/conv2d.h"
+#include "layers/layer.h"
+
+namespace plateau {
+
+struct Conv2DOptions {
+  int filters = 0;
+  std::array<int, 2> kernel_size{3, 3};
+  std::array<int, 2> strides{1, 1};
+  std::string padding = "valid";  // "valid" | "same"
+  std::string activation = "linear";
+  bool use_bias = true;
+  std::string kernel_initializer = "glorot_uniform";
+  std::string bias_initializer = "zeros";
+};
+
+class Conv2D : public Layer {
+ public:
+  explicit Conv2D(Conv2DOptions options);
+
+  std::string type() const override { return "Conv2D"; }
+  Shape build(const Shape& input, Rng& rng) override;
+  nlohmann::json config() const override;
+  std::string activation() const override { return options_.activation; }
+  Variable forward(const Variable& x) override;
+  Variable forward_without_softmax(const Variable& x) override;
+
+  const Conv2DOptions& options() const { return options_; }
+
+ private:
+  Variable convolve(const Variable& x);
+
+  Conv2DOptions options_;
+  ops::Conv2dParams params_;
+  Variable weight_, bias_;
+};
+
+}  // namespace plateau

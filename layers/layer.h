@@ -1,0 +1,40 @@
+#pragma once
+// Layer: a Keras-style layer of a Sequential model. Layers are built lazily, as in Keras: build()
+// learns the per-sample input shape, creates the weights with the layer's initializers and
+// returns the per-sample output shape. Shapes here exclude the batch axis and are (C,H,W) for
+// images, (F) for features.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/random.h"
+#include "layers/module.h"
+
+namespace plateau {
+
+class Layer : public Module {
+ public:
+  virtual std::string type() const = 0;  // Keras class name: "Conv2D"
+  virtual Shape build(const Shape& input, Rng& rng) = 0;
+  virtual nlohmann::json config() const = 0;  // the spec object that rebuilds this layer
+  // Name of the activation applied last inside this layer ("linear" when none).
+  virtual std::string activation() const { return "linear"; }
+  // forward() without a final softmax activation: the logits a fused loss wants.
+  virtual Variable forward_without_softmax(const Variable& x) { return forward(x); }
+
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  bool built() const { return built_; }
+
+ protected:
+  void mark_built() { built_ = true; }
+  void check_built(const char* what) const;
+  // The per-sample input shape must have `rank` axes; the error names the layer and the shape.
+  void check_input_rank(const Shape& input, int64_t rank, const char* expected) const;
+
+ private:
+  std::string name_;
+  bool built_ = false;
+};
+
+}  // namespace plateau

@@ -1,0 +1,224 @@
+#include "layers/model_spec.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "layers/activation.h"
+#include "layers/batch_normalization.h"
+#include "layers/conv2d.h"
+#include "layers/dense.h"
+#include "layers/dropout.h"
+#include "layers/flatten.h"
+#include "layers/max_pooling2d.h"
+
+namespace plateau {
+namespace {
+
+using nlohmann::json;
+
+// Reads typed values out of one layer's spec object; errors name the layer, key and value.
+class Args {
+ public:
+  Args(const json& spec, std::string type, std::vector<std::string> valid) : spec_(spec), type_(std::move(type)) {
+    valid.push_back("type");
+    valid.push_back("name");
+    for (const auto& [key, value] : spec.items()) {
+      bool known = false;
+      for (const auto& v : valid) known = known || v == key;
+      PLATEAU_CHECK(known, type_, ": unknown argument '", key, "' (valid: ", join(valid), ")");
+    }
+  }
+  bool has(const std::string& key) const { return spec_.contains(key) && !spec_[key].is_null(); }
+
+  int integer(const std::string& key, int fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = spec_[key];
+    PLATEAU_CHECK(v.is_number_integer(), type_, ": ", key, " must be an integer, got ", v.dump());
+    return v.get<int>();
+  }
+  double number(const std::string& key, double fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = spec_[key];
+    PLATEAU_CHECK(v.is_number(), type_, ": ", key, " must be a number, got ", v.dump());
+    return v.get<double>();
+  }
+  bool boolean(const std::string& key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = spec_[key];
+    PLATEAU_CHECK(v.is_boolean(), type_, ": ", key, " must be true or false, got ", v.dump());
+    return v.get<bool>();
+  }
+  std::string text(const std::string& key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = spec_[key];
+    PLATEAU_CHECK(v.is_string(), type_, ": ", key, " must be a string, got ", v.dump());
+    return v.get<std::string>();
+  }
+  // An int n means (n, n), as Keras' kernel_size, strides and pool_size.
+  std::array<int, 2> pair(const std::string& key, std::array<int, 2> fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = spec_[key];
+    if (v.is_number_integer()) return {v.get<int>(), v.get<int>()};
+    PLATEAU_CHECK(v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer(), type_, ": ",
+                  key, " must be an integer or a list of two integers, got ", v.dump());
+    return {v[0].get<int>(), v[1].get<int>()};
+  }
+
+ private:
+  const json& spec_;
+  std::string type_;
+};
+
+const std::vector<std::string>& layer_types() {
+  static const std::vector<std::string> types{"Conv2D",  "BatchNormalization", "MaxPooling2D", "Dense",
+                                              "Dropout", "Flatten",            "Activation"};
+  return types;
+}
+
+json load_json_text(const std::string& text, const std::string& source) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw Error(cat("model spec ", source, " is not valid JSON: ", e.what()));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& named_models() {
+  static const std::vector<std::string> names{"seed-cnn", "mlp", "vgg-mini"};
+  return names;
+}
+
+json named_model_spec(const std::string& name) {
+  json layers = json::array();
+  if (name == "seed-cnn") {
+    // The seed notebook's Fashion-MNIST CNN.
+    for (int filters : {32, 64, 128}) {
+      layers.push_back({{"type", "Conv2D"}, {"filters", filters}, {"kernel_size", 3}, {"activation", "relu"}});
+      layers.push_back({{"type", "BatchNormalization"}});
+      if (filters != 128) layers.push_back({{"type", "MaxPooling2D"}, {"pool_size", 2}});
+    }
+    layers.push_back({{"type", "Flatten"}});
+    layers.push_back({{"type", "Dense"}, {"units", 128}, {"activation", "relu"}});
+    layers.push_back({{"type", "Dropout"}, {"rate", 0.5}});
+    layers.push_back({{"type", "Dense"}, {"units", 10}, {"activation", "softmax"}});
+  } else if (name == "mlp") {
+    layers.push_back({{"type", "Flatten"}});
+    layers.push_back({{"type", "Dense"}, {"units", 256}, {"activation", "relu"}});
+    layers.push_back({{"type", "Dropout"}, {"rate", 0.2}});
+    layers.push_back({{"type", "Dense"}, {"units", 10}, {"activation", "softmax"}});
+  } else if (name == "vgg-mini") {
+    // Three VGG blocks: two 3x3 "same" convolutions, batch norm, 2x2 pool; any input of 8x8 or more.
+    for (int filters : {32, 64, 128}) {
+      for (int i = 0; i < 2; ++i)
+        layers.push_back({{"type", "Conv2D"}, {"filters", filters}, {"kernel_size", 3}, {"padding", "same"},
+                          {"activation", "relu"}});
+      layers.push_back({{"type", "BatchNormalization"}});
+      layers.push_back({{"type", "MaxPooling2D"}, {"pool_size", 2}});
+    }
+    layers.push_back({{"type", "Flatten"}});
+    layers.push_back({{"type", "Dense"}, {"units", 128}, {"activation", "relu"}});
+    layers.push_back({{"type", "Dropout"}, {"rate", 0.5}});
+    layers.push_back({{"type", "Dense"}, {"units", 10}, {"activation", "softmax"}});
+  } else {
+    throw Error(cat("unknown model '", name, "' (named models: ", join(named_models()), ")"));
+  }
+  return {{"name", name}, {"layers", layers}};
+}
+
+json resolve_model_spec(const std::string& model) {
+  for (const auto& n : named_models())
+    if (model == n) return named_model_spec(model);
+  json spec;
+  const auto first = model.find_first_not_of(" \t\n");
+  if (first != std::string::npos && (model[first] == '[' || model[first] == '{')) {
+    spec = load_json_text(model, "(inline)");
+  } else {
+    PLATEAU_CHECK(std::filesystem::is_regular_file(model), "--model '", model, "' is neither a named model (",
+                  join(named_models()), "), a JSON file, nor inline JSON");
+    std::ifstream in(model);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    spec = load_json_text(text, "'" + model + "'");
+  }
+  if (spec.is_array()) spec = json{{"layers", spec}};
+  PLATEAU_CHECK(spec.is_object() && spec.contains("layers") && spec["layers"].is_array(),
+                "model spec must be a list of layers or an object with \"layers\", got ", spec.dump().substr(0, 80));
+  return spec;
+}
+
+std::unique_ptr<Layer> layer_from_spec(const json& spec) {
+  PLATEAU_CHECK(spec.is_object() && spec.contains("type") && spec["type"].is_string(),
+                "each layer needs a \"type\" (one of ", join(layer_types()), "), got ", spec.dump());
+  const std::string type = spec["type"].get<std::string>();
+  std::unique_ptr<Layer> layer;
+  if (type == "Conv2D") {
+    Args a(spec, type,
+           {"filters", "kernel_size", "strides", "padding", "activation", "use_bias", "kernel_initializer",
+            "bias_initializer"});
+    PLATEAU_CHECK(a.has("filters"), "Conv2D: missing required argument 'filters'");
+    PLATEAU_CHECK(a.has("kernel_size"), "Conv2D: missing required argument 'kernel_size'");
+    layer = std::make_unique<Conv2D>(Conv2DOptions{a.integer("filters", 0), a.pair("kernel_size", {3, 3}),
+                                                   a.pair("strides", {1, 1}), a.text("padding", "valid"),
+                                                   a.text("activation", "linear"), a.boolean("use_bias", true),
+                                                   a.text("kernel_initializer", "glorot_uniform"),
+                                                   a.text("bias_initializer", "zeros")});
+  } else if (type == "Dense") {
+    Args a(spec, type, {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer"});
+    PLATEAU_CHECK(a.has("units"), "Dense: missing required argument 'units'");
+    layer = std::make_unique<Dense>(DenseOptions{a.integer("units", 0), a.text("activation", "linear"),
+                                                 a.boolean("use_bias", true),
+                                                 a.text("kernel_initializer", "glorot_uniform"),
+                                                 a.text("bias_initializer", "zeros")});
+  } else if (type == "BatchNormalization") {
+    Args a(spec, type, {"momentum", "epsilon", "center", "scale"});
+    layer = std::make_unique<BatchNormalization>(BatchNormalizationOptions{
+        a.number("momentum", 0.99), a.number("epsilon", 1e-3), a.boolean("center", true), a.boolean("scale", true)});
+  } else if (type == "MaxPooling2D") {
+    Args a(spec, type, {"pool_size", "strides", "padding"});
+    layer = std::make_unique<MaxPooling2D>(
+        MaxPooling2DOptions{a.pair("pool_size", {2, 2}), a.pair("strides", {0, 0}), a.text("padding", "valid")});
+  } else if (type == "Dropout") {
+    Args a(spec, type, {"rate", "seed"});
+    PLATEAU_CHECK(a.has("rate"), "Dropout: missing required argument 'rate'");
+    DropoutOptions o{a.number("rate", 0.5), std::nullopt};
+    if (a.has("seed")) o.seed = static_cast<uint64_t>(a.integer("seed", 0));
+    layer = std::make_unique<Dropout>(o);
+  } else if (type == "Flatten") {
+    Args a(spec, type, {});
+    layer = std::make_unique<Flatten>();
+  } else if (type == "Activation") {
+    Args a(spec, type, {"activation"});
+    PLATEAU_CHECK(a.has("activation"), "Activation: missing required argument 'activation'");
+    layer = std::make_unique<Activation>(a.text("activation", "linear"));
+  } else {
+    throw Error(cat("unknown layer type '", type, "' (valid: ", join(layer_types()), ")"));
+  }
+  if (spec.contains("name")) {
+    PLATEAU_CHECK(spec["name"].is_string(), type, ": name must be a string, got ", spec["name"].dump());
+    layer->set_name(spec["name"].get<std::string>());
+  }
+  return layer;
+}
+
+std::unique_ptr<Sequential> build_model(const json& spec, const Shape& input_shape_keras, uint64_t seed) {
+  PLATEAU_CHECK(spec.is_object() && spec.contains("layers") && spec["layers"].is_array(),
+                "model spec needs a \"layers\" list");
+  auto model = std::make_unique<Sequential>();
+  size_t i = 0;
+  for (const json& layer : spec["layers"]) {
+    try {
+      model->add(layer_from_spec(layer));
+    } catch (const Error& e) {
+      throw Error(cat("model spec layer ", i, ": ", e.what()));
+    }
+    ++i;
+  }
+  model->build(keras_to_internal(input_shape_keras), seed);
+  return model;
+}
+
+}  // namespace plateau

@@ -1,0 +1,30 @@
+#pragma once
+// Model specs: a JSON layer list, as Keras configs name things.
+//   [{"type":"Conv2D","filters":32,"kernel_size":3,"activation":"relu"},{"type":"BatchNormalization"},…]
+// or {"input_shape":[28,28,1],"layers":[…]}. Built-in names: seed-cnn, mlp, vgg-mini.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "layers/layer.h"
+#include "layers/sequential.h"
+
+namespace plateau {
+
+const std::vector<std::string>& named_models();  // seed-cnn, mlp, vgg-mini
+nlohmann::json named_model_spec(const std::string& name);
+
+// A named model, a path to a JSON file, or inline JSON text -> a spec object {"layers": […], …}.
+nlohmann::json resolve_model_spec(const std::string& model);
+
+// One layer from its spec object; unknown types and arguments are errors listing the valid ones.
+std::unique_ptr<Layer> layer_from_spec(const nlohmann::json& spec);
+
+// Builds the model for a per-sample input shape in Keras order (H,W,C) or (F).
+std::unique_ptr<Sequential> build_model(const nlohmann::json& spec, const Shape& input_shape_keras, uint64_t seed);
+
+}  // namespace plateau

@@ -1,0 +1,56 @@
+#pragma once
+// Module: a layer or a container of layers. Parameters are leaf Variables that require gradients;
+// buffers (BatchNormalization's running statistics) are tensors without gradients. Both are
+// registered by name and appear in state_dict() with their children's names as prefixes ("3.weight").
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/autograd/variable.h"
+
+namespace plateau {
+
+using StateDict = std::vector<std::pair<std::string, Tensor>>;
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  virtual Variable forward(const Variable& x) = 0;
+  Variable operator()(const Variable& x) { return forward(x); }
+
+  std::vector<Variable> parameters() const;  // trainable, in registration order
+  std::vector<std::pair<std::string, Variable>> named_parameters() const;
+  std::vector<std::pair<std::string, Variable>> named_buffers() const;
+  int64_t parameter_count() const;  // elements of all parameters
+  int64_t buffer_count() const;     // elements of all buffers
+
+  StateDict state_dict() const;  // parameters and buffers, copied
+  // Replaces every parameter and buffer; the dict must hold exactly the same names and shapes.
+  // Checks everything before changing anything. `source` names the origin in errors.
+  void load_state_dict(const StateDict& dict, const std::string& source = "state dict");
+
+  void train(bool on = true);
+  void eval() { train(false); }
+  bool training() const { return training_; }
+
+ protected:
+  Variable& register_parameter(const std::string& name, Tensor value);
+  Variable& register_buffer(const std::string& name, Tensor value);
+  void register_child(const std::string& name, Module* child);  // not owned
+
+ private:
+  void collect(const std::string& prefix, bool buffers, std::vector<std::pair<std::string, Variable>>& out) const;
+
+  std::vector<std::pair<std::string, Variable>> parameters_;
+  std::vector<std::pair<std::string, Variable>> buffers_;
+  std::vector<std::pair<std::string, Module*>> children_;
+  bool training_ = true;
+};
+
+}  // namespace plateau

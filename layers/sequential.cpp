@@ -1,0 +1,94 @@
+#include "layers/sequential.h"
+
+#include <map>
+
+#include "core/error.h"
+
+namespace plateau {
+namespace {
+
+// "MaxPooling2D" -> "max_pooling2d", "BatchNormalization" -> "batch_normalization" (Keras' snake case)
+std::string snake_case(const std::string& type) {
+  std::string out;
+  for (size_t i = 0; i < type.size(); ++i) {
+    const char c = type[i];
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      const bool after_lower = i > 0 && std::islower(static_cast<unsigned char>(type[i - 1]));
+      if (after_lower) out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
+  PLATEAU_CHECK(output_shapes_.empty(), "Sequential: cannot add a layer after the model was built");
+  if (layer->name().empty()) {
+    const std::string base = snake_case(layer->type());
+    int count = 0;
+    for (const auto& l : layers_)
+      if (l->type() == layer->type()) ++count;
+    layer->set_name(count == 0 ? base : base + "_" + std::to_string(count));
+  }
+  register_child(std::to_string(layers_.size()), layer.get());
+  layers_.push_back(std::move(layer));
+  return *this;
+}
+
+void Sequential::build(const Shape& input, uint64_t seed) {
+  PLATEAU_CHECK(output_shapes_.empty(), "Sequential: the model is already built");
+  PLATEAU_CHECK(!layers_.empty(), "Sequential: the model has no layers");
+  input_shape_ = input;
+  Shape shape = input;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Rng rng = Rng::derive(seed, i);
+    try {
+      shape = layers_[i]->build(shape, rng);
+    } catch (const Error& e) {
+      output_shapes_.clear();
+      throw Error(cat("layer ", i, " (", layers_[i]->name(), "): ", e.what()));
+    }
+    output_shapes_.push_back(shape);
+  }
+}
+
+Variable Sequential::forward(const Variable& x) {
+  PLATEAU_CHECK(!output_shapes_.empty(), "Sequential: build() the model before calling it");
+  Variable h = x;
+  for (auto& layer : layers_) h = layer->forward(h);
+  return h;
+}
+
+Variable Sequential::forward_logits(const Variable& x) {
+  PLATEAU_CHECK(!output_shapes_.empty(), "Sequential: build() the model before calling it");
+  Variable h = x;
+  for (size_t i = 0; i + 1 < layers_.size(); ++i) h = layers_[i]->forward(h);
+  return layers_.back()->forward_without_softmax(h);
+}
+
+bool Sequential::ends_with_softmax() const { return !layers_.empty() && layers_.back()->activation() == "softmax"; }
+
+nlohmann::json Sequential::spec() const {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : layers_) layers.push_back(l->config());
+  nlohmann::json j{{"layers", layers}};
+  if (input_shape_.rank() > 0) j["input_shape"] = internal_to_keras(input_shape_).dims();
+  return j;
+}
+
+Shape keras_to_internal(const Shape& s) {
+  if (s.rank() == 3) return {s[2], s[0], s[1]};
+  PLATEAU_CHECK(s.rank() == 1, "input shape must be (height, width, channels) or (features), got ", s);
+  return s;
+}
+
+Shape internal_to_keras(const Shape& s) {
+  if (s.rank() == 3) return {s[1], s[2], s[0]};
+  return s;
+}
+
+}  // namespace plateau

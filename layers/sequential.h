@@ -1,0 +1,50 @@
+#pragma once
+// Sequential: Keras' linear stack of layers. Layers are added, then built once from the per-sample
+// input shape and a seed; each layer's weights come from its own stream derived from that seed.
+// Layer i's parameters are named "<i>.<param>" in state_dict(), as in PyTorch's nn.Sequential.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "layers/layer.h"
+
+namespace plateau {
+
+class Sequential : public Module {
+ public:
+  Sequential() = default;
+
+  // Adds a layer; names it as Keras does (conv2d, conv2d_1, …) unless it already has a name.
+  Sequential& add(std::unique_ptr<Layer> layer);
+  template <typename L>
+  Sequential& add(L layer) {
+    return add(std::unique_ptr<Layer>(new L(std::move(layer))));
+  }
+
+  // input: per-sample shape (C,H,W) or (F). Builds every layer; errors name the failing layer.
+  void build(const Shape& input, uint64_t seed);
+  bool built() const { return !output_shapes_.empty() || layers_.empty(); }
+
+  Variable forward(const Variable& x) override;
+  // forward() with the last layer's softmax left out: logits for a fused, stable cross-entropy.
+  Variable forward_logits(const Variable& x);
+  bool ends_with_softmax() const;
+
+  const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+  const Shape& input_shape() const { return input_shape_; }
+  const std::vector<Shape>& output_shapes() const { return output_shapes_; }  // per layer, per sample
+  // {"input_shape": [H,W,C] (Keras order), "layers": [layer configs]}
+  nlohmann::json spec() const;
+
+ private:
+  std::vector<std::unique_ptr<Layer>> layers_;
+  Shape input_shape_;
+  std::vector<Shape> output_shapes_;
+};
+
+// Keras input shapes are channels-last: (H,W,C) <-> our per-sample (C,H,W); (F) stays (F).
+Shape keras_to_internal(const Shape& keras_shape);
+Shape internal_to_keras(const Shape& shape);
+
+}  // namespace plateau

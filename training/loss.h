@@ -1,0 +1,41 @@
+#pragma once
+// Loss: Keras' losses by name. categorical_crossentropy takes one-hot (N,K) targets,
+// sparse_categorical_crossentropy takes (N) class indices, mse takes targets of the output's shape.
+// With from_logits=false and a model whose last activation is softmax, Model feeds the logits to
+// the fused, stable path (no log of a softmax that underflowed), as Keras does with _keras_logits.
+
+#include <string>
+#include <vector>
+
+#include "core/autograd/variable.h"
+
+namespace plateau {
+
+class Loss {
+ public:
+  enum class Kind { CategoricalCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError };
+
+  explicit Loss(const std::string& name, bool from_logits = false);
+  static const std::vector<std::string>& names();
+
+  const std::string& name() const { return name_; }
+  Kind kind() const { return kind_; }
+  bool from_logits() const { return from_logits_; }
+  bool is_crossentropy() const { return kind_ != Kind::MeanSquaredError; }
+
+  // Scalar mean loss of the model's output (probabilities, or logits when from_logits).
+  Variable operator()(const Variable& y_pred, const Tensor& y_true) const;
+  // Scalar mean loss from the logits of a softmax output: the fused softmax cross-entropy.
+  Variable from_softmax_logits(const Variable& logits, const Tensor& y_true) const;
+
+ private:
+  Tensor dense_target(const Tensor& y_true, const Shape& pred_shape) const;  // one-hot for sparse labels
+
+  std::string name_;
+  Kind kind_;
+  bool from_logits_;
+};
+
+std::vector<int32_t> class_labels(const Tensor& y_true, int64_t num_classes);  // checked (N) -> ints
+
+}  // namespace plateau

@@ -1,0 +1,40 @@
+#pragma once
+// Keras-style metrics: running means over an epoch, accumulated in double.
+
+#include <cstdint>
+#include <string>
+
+#include "core/tensor.h"
+
+namespace plateau {
+
+// Weighted running mean (keras.metrics.Mean): result = Σ w·v / Σ w.
+class Mean {
+ public:
+  void update(double value, double weight = 1.0);
+  double result() const;  // 0 before any update, as Keras
+  void reset();
+
+ private:
+  double total_ = 0.0, count_ = 0.0;
+};
+
+// Fraction of rows whose argmax matches the target: one-hot (N,K) targets (categorical) or (N)
+// class indices (sparse). Ties go to the first maximum, as argmax does.
+class Accuracy {
+ public:
+  enum class Kind { Categorical, Sparse };
+  explicit Accuracy(Kind kind) : kind_(kind) {}
+
+  void update(const Tensor& y_pred, const Tensor& y_true);
+  double result() const { return mean_.result(); }
+  void reset() { mean_.reset(); }
+
+ private:
+  Kind kind_;
+  Mean mean_;
+};
+
+int64_t argmax_row(const Tensor& t, int64_t row);  // t is (N,K)
+
+}  // namespace plateau
