@@ -18,8 +18,10 @@ class Module {
  public:
   virtual ~Module() = default;
   Module() = default;
-  Module(const Module&) = delete;
+  Module(const Module&) = delete;  // parameters are shared handles: a copy would alias them
   Module& operator=(const Module&) = delete;
+  Module(Module&&) = default;  // children are heap-allocated, so their pointers survive a move
+  Module& operator=(Module&&) = default;
 
   virtual Variable forward(const Variable& x) = 0;
   Variable operator()(const Variable& x) { return forward(x); }

@@ -15,6 +15,7 @@ packages=(
   libcli11-dev           # command-line parsing
   libmuparser-dev        # schedule expressions
   dataset-fashion-mnist  # the data set, in /usr/share/datasets/fashion-mnist
+  python3-numpy          # the test that reads plateau's safetensors from Python
 )
 
 missing=()

@@ -1,0 +1,182 @@
+// Sequential, model specs, summary and weights files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/safetensors.h"
+#include "layers/conv2d.h"
+#include "layers/dense.h"
+#include "layers/flatten.h"
+#include "layers/model_spec.h"
+#include "layers/summary.h"
+#include "layers/weights.h"
+
+namespace plateau {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string temp_path(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "plateau_model_test";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+
+TEST(Summary, SeedCnnMatchesKerasCounts) {
+  auto model = build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 0);
+  const std::string s = summary(*model);
+  EXPECT_TRUE(contains(s, "│ conv2d (Conv2D)")) << s;
+  EXPECT_TRUE(contains(s, "│ (None, 26, 26, 32)")) << s;
+  EXPECT_TRUE(contains(s, "│ batch_normalization_2 (BatchNormalization)")) << s;
+  EXPECT_TRUE(contains(s, "│ (None, 1152)")) << s;
+  EXPECT_TRUE(contains(s, " Total params: 242,442 (947.04 KB)\n")) << s;
+  EXPECT_TRUE(contains(s, " Trainable params: 241,994 (945.29 KB)\n")) << s;
+  EXPECT_TRUE(contains(s, " Non-trainable params: 448 (1.75 KB)\n")) << s;
+  EXPECT_EQ(model->parameter_count(), 241994);
+  EXPECT_EQ(model->buffer_count(), 448);
+}
+
+TEST(Sequential, BuiltFromCppEqualsBuiltFromJson) {
+  Sequential a;
+  a.add(Conv2D({.filters = 4, .kernel_size = {3, 3}, .activation = "relu"}));
+  a.add(Flatten());
+  a.add(Dense({.units = 3, .activation = "softmax"}));
+  a.build({1, 6, 6}, 9);
+  auto b = build_model(a.spec(), {6, 6, 1}, 9);
+  const StateDict sa = a.state_dict(), sb = b->state_dict();
+  ASSERT_EQ(sa.size(), 4u);
+  EXPECT_EQ(sa[0].first, "0.weight");
+  EXPECT_EQ(sa[3].first, "2.bias");
+  for (size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(identical(sa[i].second, sb[i].second)) << sa[i].first;
+  EXPECT_EQ(b->layers()[2]->name(), "dense");
+  EXPECT_TRUE(b->ends_with_softmax());
+}
+
+TEST(Sequential, SameSeedSameWeightsOtherSeedOtherWeights) {
+  auto a = build_model(named_model_spec("mlp"), {28, 28, 1}, 1);
+  auto b = build_model(named_model_spec("mlp"), {28, 28, 1}, 1);
+  auto c = build_model(named_model_spec("mlp"), {28, 28, 1}, 2);
+  EXPECT_TRUE(identical(a->state_dict()[0].second, b->state_dict()[0].second));
+  EXPECT_FALSE(identical(a->state_dict()[0].second, c->state_dict()[0].second));
+}
+
+TEST(Sequential, GlorotUniformHasKerasLimits) {
+  auto m = build_model(nlohmann::json::parse(R"({"layers":[{"type":"Dense","units":300}]})"), {200}, 4);
+  const Tensor& w = m->state_dict()[0].second;
+  const double limit = std::sqrt(6.0 / (200 + 300));
+  double lo = 0, hi = 0;
+  for (int64_t i = 0; i < w.numel(); ++i) {
+    lo = std::min(lo, static_cast<double>(w[i]));
+    hi = std::max(hi, static_cast<double>(w[i]));
+  }
+  EXPECT_LE(hi, limit);
+  EXPECT_GE(lo, -limit);
+  EXPECT_GT(hi, 0.99 * limit);  // 60,000 draws reach the edge
+  EXPECT_TRUE(identical(m->state_dict()[1].second, Tensor({300}, 0.0f)));
+}
+
+TEST(Sequential, VggMiniBuildsForAnyInputOfEightOrMore) {
+  for (int64_t side : {8, 9, 28, 32}) {
+    auto m = build_model(named_model_spec("vgg-mini"), {side, side, 3}, 0);
+    EXPECT_EQ(m->output_shapes().back(), Shape({10})) << side;
+  }
+}
+
+TEST(ModelSpec, UnknownTypeAndArgumentListTheValidOnes) {
+  const std::string t = error_of([] { layer_from_spec({{"type", "Conv3D"}}); });
+  EXPECT_TRUE(contains(t, "unknown layer type 'Conv3D'")) << t;
+  EXPECT_TRUE(contains(t, "Conv2D, BatchNormalization, MaxPooling2D, Dense, Dropout, Flatten, Activation")) << t;
+  const std::string a = error_of([] { layer_from_spec({{"type", "Dense"}, {"units", 3}, {"unit", 4}}); });
+  EXPECT_TRUE(contains(a, "Dense: unknown argument 'unit' (valid: units, activation")) << a;
+  EXPECT_TRUE(contains(error_of([] { layer_from_spec({{"type", "Dense"}, {"units", "3"}}); }),
+                       "units must be an integer, got \"3\""));
+  EXPECT_TRUE(contains(error_of([] { layer_from_spec({{"type", "Dense"}, {"units", 3}, {"activation", "gelu"}}); }),
+                       "unknown activation 'gelu' (valid: relu, sigmoid, tanh, softmax, linear)"));
+  EXPECT_TRUE(contains(error_of([] { layer_from_spec({{"type", "Conv2D"}, {"kernel_size", 3}}); }),
+                       "missing required argument 'filters'"));
+  EXPECT_TRUE(contains(error_of([] { resolve_model_spec("resnet-50"); }), "named model (seed-cnn, mlp, vgg-mini)"));
+  EXPECT_TRUE(contains(error_of([] { resolve_model_spec("[{\"type\":"); }), "not valid JSON"));
+}
+
+TEST(ModelSpec, DenseAfterUnflattenedImageIsAnError) {
+  const std::string e = error_of([] {
+    build_model(nlohmann::json::parse(R"({"layers":[{"type":"Conv2D","filters":2,"kernel_size":3},
+                                                       {"type":"Dense","units":4}]})"),
+                {8, 8, 1}, 0);
+  });
+  EXPECT_TRUE(contains(e, "layer 1 (dense)")) << e;
+  EXPECT_TRUE(contains(e, "add a Flatten layer before it")) << e;
+}
+
+TEST(ModelSpec, PoolOrKernelLargerThanInputIsAnError) {
+  const std::string p = error_of([] {
+    build_model(nlohmann::json::parse(R"({"layers":[{"type":"MaxPooling2D","pool_size":5}]})"), {4, 4, 1}, 0);
+  });
+  EXPECT_TRUE(contains(p, "pool 5x5 is larger than its input 4x4")) << p;
+  const std::string k = error_of([] {
+    build_model(nlohmann::json::parse(R"({"layers":[{"type":"Conv2D","filters":1,"kernel_size":5}]})"), {3, 3, 1}, 0);
+  });
+  EXPECT_TRUE(contains(k, "kernel 5x5 is larger than its input 3x3")) << k;
+}
+
+TEST(Weights, RoundTripAndSpecInMetadata) {
+  const std::string path = temp_path("mlp.safetensors");
+  auto a = build_model(named_model_spec("mlp"), {28, 28, 1}, 1);
+  save_weights(*a, path);
+  const nlohmann::json spec = model_spec_from_weights(path);
+  auto b = build_model(spec, {28, 28, 1}, 2);
+  load_weights(*b, path);
+  const StateDict sa = a->state_dict(), sb = b->state_dict();
+  for (size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(identical(sa[i].second, sb[i].second)) << sa[i].first;
+}
+
+TEST(Weights, AnotherArchitectureIsRejectedAndNothingIsLoaded) {
+  const std::string path = temp_path("mlp_for_cnn.safetensors");
+  auto mlp = build_model(named_model_spec("mlp"), {28, 28, 1}, 1);
+  save_weights(*mlp, path);
+  auto cnn = build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 1);
+  const StateDict before = cnn->state_dict();
+  const std::string e = error_of([&] { load_weights(*cnn, path); });
+  EXPECT_TRUE(contains(e, "weights file '" + path + "' does not match the model")) << e;
+  EXPECT_TRUE(contains(e, "missing 0.weight")) << e;
+  const StateDict after = cnn->state_dict();
+  for (size_t i = 0; i < before.size(); ++i) EXPECT_TRUE(identical(before[i].second, after[i].second));
+}
+
+TEST(Weights, ShapeMismatchNamesBothShapes) {
+  const std::string path = temp_path("dense4.safetensors");
+  auto a = build_model(nlohmann::json::parse(R"({"layers":[{"type":"Dense","units":4}]})"), {3}, 0);
+  save_weights(*a, path);
+  auto b = build_model(nlohmann::json::parse(R"({"layers":[{"type":"Dense","units":5}]})"), {3}, 0);
+  const std::string e = error_of([&] { load_weights(*b, path); });
+  EXPECT_TRUE(contains(e, "0.weight is [4,3] in weights file")) << e;
+  EXPECT_TRUE(contains(e, "the model expects [5,3]")) << e;
+}
+
+TEST(Weights, TruncatedFileIsRejectedAndNothingIsLoaded) {
+  const std::string path = temp_path("truncated.safetensors");
+  auto a = build_model(named_model_spec("mlp"), {28, 28, 1}, 1);
+  save_weights(*a, path);
+  const std::string bytes = io::read_file(path);
+  io::write_file_atomically(path, bytes.substr(0, bytes.size() - 100));
+  auto b = build_model(named_model_spec("mlp"), {28, 28, 1}, 2);
+  const StateDict before = b->state_dict();
+  const std::string e = error_of([&] { load_weights(*b, path); });
+  EXPECT_TRUE(contains(e, path)) << e;
+  EXPECT_TRUE(identical(before[0].second, b->state_dict()[0].second));
+}
+
+}  // namespace
+}  // namespace plateau
