@@ -74,7 +74,8 @@ TEST(Sequential, SameSeedSameWeightsOtherSeedOtherWeights) {
 
 TEST(Sequential, GlorotUniformHasKerasLimits) {
   auto m = build_model(nlohmann::json::parse(R"({"layers":[{"type":"Dense","units":300}]})"), {200}, 4);
-  const Tensor& w = m->state_dict()[0].second;
+  const StateDict state = m->state_dict();
+  const Tensor& w = state[0].second;
   const double limit = std::sqrt(6.0 / (200 + 300));
   double lo = 0, hi = 0;
   for (int64_t i = 0; i < w.numel(); ++i) {
@@ -84,7 +85,7 @@ TEST(Sequential, GlorotUniformHasKerasLimits) {
   EXPECT_LE(hi, limit);
   EXPECT_GE(lo, -limit);
   EXPECT_GT(hi, 0.99 * limit);  // 60,000 draws reach the edge
-  EXPECT_TRUE(identical(m->state_dict()[1].second, Tensor({300}, 0.0f)));
+  EXPECT_TRUE(identical(state[1].second, Tensor({300}, 0.0f)));
 }
 
 TEST(Sequential, VggMiniBuildsForAnyInputOfEightOrMore) {
