@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/spec_args.h"
 #include "layers/activation.h"
 #include "layers/batch_normalization.h"
 #include "layers/conv2d.h"
@@ -18,59 +19,6 @@ namespace plateau {
 namespace {
 
 using nlohmann::json;
-
-// Reads typed values out of one layer's spec object; errors name the layer, key and value.
-class Args {
- public:
-  Args(const json& spec, std::string type, std::vector<std::string> valid) : spec_(spec), type_(std::move(type)) {
-    valid.push_back("type");
-    valid.push_back("name");
-    for (const auto& [key, value] : spec.items()) {
-      bool known = false;
-      for (const auto& v : valid) known = known || v == key;
-      PLATEAU_CHECK(known, type_, ": unknown argument '", key, "' (valid: ", join(valid), ")");
-    }
-  }
-  bool has(const std::string& key) const { return spec_.contains(key) && !spec_[key].is_null(); }
-
-  int integer(const std::string& key, int fallback) const {
-    if (!has(key)) return fallback;
-    const json& v = spec_[key];
-    PLATEAU_CHECK(v.is_number_integer(), type_, ": ", key, " must be an integer, got ", v.dump());
-    return v.get<int>();
-  }
-  double number(const std::string& key, double fallback) const {
-    if (!has(key)) return fallback;
-    const json& v = spec_[key];
-    PLATEAU_CHECK(v.is_number(), type_, ": ", key, " must be a number, got ", v.dump());
-    return v.get<double>();
-  }
-  bool boolean(const std::string& key, bool fallback) const {
-    if (!has(key)) return fallback;
-    const json& v = spec_[key];
-    PLATEAU_CHECK(v.is_boolean(), type_, ": ", key, " must be true or false, got ", v.dump());
-    return v.get<bool>();
-  }
-  std::string text(const std::string& key, const std::string& fallback) const {
-    if (!has(key)) return fallback;
-    const json& v = spec_[key];
-    PLATEAU_CHECK(v.is_string(), type_, ": ", key, " must be a string, got ", v.dump());
-    return v.get<std::string>();
-  }
-  // An int n means (n, n), as Keras' kernel_size, strides and pool_size.
-  std::array<int, 2> pair(const std::string& key, std::array<int, 2> fallback) const {
-    if (!has(key)) return fallback;
-    const json& v = spec_[key];
-    if (v.is_number_integer()) return {v.get<int>(), v.get<int>()};
-    PLATEAU_CHECK(v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer(), type_, ": ",
-                  key, " must be an integer or a list of two integers, got ", v.dump());
-    return {v[0].get<int>(), v[1].get<int>()};
-  }
-
- private:
-  const json& spec_;
-  std::string type_;
-};
 
 const std::vector<std::string>& layer_types() {
   static const std::vector<std::string> types{"Conv2D",  "BatchNormalization", "MaxPooling2D", "Dense",
@@ -156,43 +104,43 @@ std::unique_ptr<Layer> layer_from_spec(const json& spec) {
   const std::string type = spec["type"].get<std::string>();
   std::unique_ptr<Layer> layer;
   if (type == "Conv2D") {
-    Args a(spec, type,
+    SpecArgs a(spec, type,
            {"filters", "kernel_size", "strides", "padding", "activation", "use_bias", "kernel_initializer",
             "bias_initializer"});
-    PLATEAU_CHECK(a.has("filters"), "Conv2D: missing required argument 'filters'");
-    PLATEAU_CHECK(a.has("kernel_size"), "Conv2D: missing required argument 'kernel_size'");
+    a.require("filters");
+    a.require("kernel_size");
     layer = std::make_unique<Conv2D>(Conv2DOptions{a.integer("filters", 0), a.pair("kernel_size", {3, 3}),
                                                    a.pair("strides", {1, 1}), a.text("padding", "valid"),
                                                    a.text("activation", "linear"), a.boolean("use_bias", true),
                                                    a.text("kernel_initializer", "glorot_uniform"),
                                                    a.text("bias_initializer", "zeros")});
   } else if (type == "Dense") {
-    Args a(spec, type, {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer"});
-    PLATEAU_CHECK(a.has("units"), "Dense: missing required argument 'units'");
+    SpecArgs a(spec, type, {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer"});
+    a.require("units");
     layer = std::make_unique<Dense>(DenseOptions{a.integer("units", 0), a.text("activation", "linear"),
                                                  a.boolean("use_bias", true),
                                                  a.text("kernel_initializer", "glorot_uniform"),
                                                  a.text("bias_initializer", "zeros")});
   } else if (type == "BatchNormalization") {
-    Args a(spec, type, {"momentum", "epsilon", "center", "scale"});
+    SpecArgs a(spec, type, {"momentum", "epsilon", "center", "scale"});
     layer = std::make_unique<BatchNormalization>(BatchNormalizationOptions{
         a.number("momentum", 0.99), a.number("epsilon", 1e-3), a.boolean("center", true), a.boolean("scale", true)});
   } else if (type == "MaxPooling2D") {
-    Args a(spec, type, {"pool_size", "strides", "padding"});
+    SpecArgs a(spec, type, {"pool_size", "strides", "padding"});
     layer = std::make_unique<MaxPooling2D>(
         MaxPooling2DOptions{a.pair("pool_size", {2, 2}), a.pair("strides", {0, 0}), a.text("padding", "valid")});
   } else if (type == "Dropout") {
-    Args a(spec, type, {"rate", "seed"});
-    PLATEAU_CHECK(a.has("rate"), "Dropout: missing required argument 'rate'");
+    SpecArgs a(spec, type, {"rate", "seed"});
+    a.require("rate");
     DropoutOptions o{a.number("rate", 0.5), std::nullopt};
     if (a.has("seed")) o.seed = static_cast<uint64_t>(a.integer("seed", 0));
     layer = std::make_unique<Dropout>(o);
   } else if (type == "Flatten") {
-    Args a(spec, type, {});
+    SpecArgs a(spec, type, {});
     layer = std::make_unique<Flatten>();
   } else if (type == "Activation") {
-    Args a(spec, type, {"activation"});
-    PLATEAU_CHECK(a.has("activation"), "Activation: missing required argument 'activation'");
+    SpecArgs a(spec, type, {"activation"});
+    a.require("activation");
     layer = std::make_unique<Activation>(a.text("activation", "linear"));
   } else {
     throw Error(cat("unknown layer type '", type, "' (valid: ", join(layer_types()), ")"));

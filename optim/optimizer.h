@@ -1,0 +1,104 @@
+#pragma once
+// Optimizer: parameter groups, per-parameter state keyed by (group, index), one step counter that
+// advances once per step(), and a state_dict holding all of it. Subclasses implement update() for
+// one parameter; the base class applies gradient clipping first (Keras' clipnorm, global_clipnorm,
+// clipvalue) and skips parameters that received no gradient, as PyTorch skips p.grad is None.
+// Updates are computed in double per element and stored as float32.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/autograd/variable.h"
+
+namespace plateau {
+
+// The hyperparameters a schedule may change, per group. Others (eps, nesterov, …) are the
+// optimizer's options. beta1/beta2 are Adam's betas; momentum is SGD's or RMSprop's.
+struct ParamGroup {
+  std::vector<Variable> params;
+  double lr = 0.0;
+  double initial_lr = 0.0;  // the lr a schedule scales (PyTorch's initial_lr)
+  double weight_decay = 0.0;
+  double momentum = 0.0;
+  double beta1 = 0.9, beta2 = 0.999;
+};
+
+struct GradientClipping {
+  std::optional<double> clipnorm;         // each gradient tensor to this L2 norm at most
+  std::optional<double> global_clipnorm;  // all gradients together to this L2 norm at most
+  std::optional<double> clipvalue;        // each element to [-clipvalue, clipvalue]
+};
+
+// Slots of one parameter ("exp_avg", "momentum_buffer", …) and its own step count.
+struct ParamState {
+  std::map<std::string, Tensor> slots;
+  int64_t step = 0;
+};
+
+// Everything an optimizer must restore: scalars as JSON, slot tensors named "<group>.<index>.<slot>".
+struct OptimizerState {
+  nlohmann::json scalars;
+  std::vector<std::pair<std::string, Tensor>> tensors;
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  virtual std::string name() const = 0;  // the spec name: "SGD", "keras.Adam", …
+  virtual nlohmann::json config() const = 0;  // the options, for run.json
+
+  void zero_grad();
+  void step();
+  int64_t step_count() const { return step_count_; }  // completed step() calls (Keras' iterations)
+
+  std::vector<ParamGroup>& param_groups() { return groups_; }
+  const std::vector<ParamGroup>& param_groups() const { return groups_; }
+  // The lr the next step() will use for group g; Keras-convention optimizers with a legacy
+  // `decay` report lr / (1 + decay·iterations).
+  double effective_lr(size_t group) const { return lr_for_step(groups_[group]); }
+  // Whether a cycling schedule may set momentum (SGD, RMSprop) or beta1 (Adam-like).
+  virtual bool uses_momentum() const { return false; }
+  virtual bool uses_beta1() const { return false; }
+
+  OptimizerState state_dict() const;
+  // Restores groups' hyperparameters, slots and steps; a mismatch in groups, parameters, slot
+  // names or shapes is an error naming it, and nothing changes.
+  void load_state_dict(const OptimizerState& state);
+
+ protected:
+  Optimizer(std::vector<ParamGroup> groups, GradientClipping clipping, const std::string& name);
+  virtual double lr_for_step(const ParamGroup& group) const { return group.lr; }
+  // Updates `param` in place from `grad` (already clipped); `state` is this parameter's.
+  virtual void update(const ParamGroup& group, ParamState& state, Tensor& param, const Tensor& grad) = 0;
+  nlohmann::json clipping_config() const;
+
+ private:
+  void clip(std::vector<Tensor>& grads) const;
+  void load_checked(const OptimizerState& state);
+
+  std::vector<ParamGroup> groups_;
+  std::vector<std::vector<ParamState>> state_;  // [group][index]
+  GradientClipping clipping_;
+  int64_t step_count_ = 0;
+};
+
+// One group holding all of `params` with the given lr (and initial_lr = lr).
+std::vector<ParamGroup> single_group(const std::vector<Variable>& params, double lr, double weight_decay = 0.0);
+
+// Elementwise loop helper for update(): calls f(i) for i in [0, n), in parallel for large n
+// (each element is independent, so the result does not depend on the thread count).
+template <typename F>
+void for_each_element(int64_t n, F f) {
+#pragma omp parallel for schedule(static) if (n > 32768)
+  for (int64_t i = 0; i < n; ++i) f(i);
+}
+
+}  // namespace plateau
