@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   plateau::apps::add_summary_command(app);
   plateau::apps::add_train_command(app);
+  plateau::apps::add_schedule_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -70,23 +70,24 @@ void Module::load_state_dict(const StateDict& dict, const std::string& source) {
   auto targets = named_parameters();
   for (auto& b : named_buffers()) targets.push_back(b);
 
-  std::string missing, mismatched;
+  std::vector<std::string> missing, mismatched, unexpected;
   for (const auto& [name, v] : targets) {
     auto it = given.find(name);
     if (it == given.end()) {
-      missing += (missing.empty() ? "" : ", ") + name;
+      missing.push_back(name);
     } else if (it->second->shape() != v.shape()) {
-      mismatched += cat(mismatched.empty() ? "" : ", ", name, " is ", it->second->shape(), " in ", source,
-                        ", the model expects ", v.shape());
+      mismatched.push_back(cat(name, " is ", it->second->shape(), " in ", source, ", the model expects ", v.shape()));
     }
     given.erase(name);
   }
-  std::string unexpected;
-  for (const auto& [name, t] : given) unexpected += (unexpected.empty() ? "" : ", ") + name;
-  PLATEAU_CHECK(missing.empty() && mismatched.empty() && unexpected.empty(), source,
-                " does not match the model:", missing.empty() ? "" : " missing " + missing + ";",
-                mismatched.empty() ? "" : " shape mismatch: " + mismatched + ";",
-                unexpected.empty() ? "" : " unexpected " + unexpected + ";");
+  for (const auto& [name, t] : given) unexpected.push_back(name);
+  if (!missing.empty() || !mismatched.empty() || !unexpected.empty()) {
+    std::string problems;
+    if (!missing.empty()) problems += " missing " + join(missing) + ";";
+    if (!mismatched.empty()) problems += " shape mismatch: " + join(mismatched) + ";";
+    if (!unexpected.empty()) problems += " unexpected " + join(unexpected) + ";";
+    throw Error(cat(source, " does not match the model:", problems));
+  }
   for (auto& [name, v] : targets)
     for (const auto& [n, t] : dict)
       if (n == name) v.mutable_value() = t;

@@ -1,0 +1,32 @@
+#pragma once
+// A self-contained SVG line chart: title, axes with ticks and labels, one polyline per series,
+// a legend when there is more than one series, and optional vertical markers (e.g. lr changes).
+
+#include <string>
+#include <vector>
+
+namespace plateau::apps {
+
+struct ChartSeries {
+  std::string name;
+  std::vector<double> x, y;
+};
+
+struct ChartMarker {
+  double x;
+  std::string label;
+};
+
+struct ChartOptions {
+  std::string title, x_label, y_label;
+  bool log_x = false, log_y = false;
+  int width = 860, height = 480;
+  std::vector<ChartMarker> markers;
+};
+
+std::string render_svg_chart(const std::vector<ChartSeries>& series, const ChartOptions& options);
+
+// "Nice" tick values covering [lo, hi] (about `count` of them): steps of 1, 2 or 5 × 10^k.
+std::vector<double> nice_ticks(double lo, double hi, int count = 6);
+
+}  // namespace plateau::apps

@@ -1,0 +1,7 @@
+#include "schedulers/lr_schedule.h"
+
+namespace plateau {
+
+std::string unit_name(ScheduleUnit unit) { return unit == ScheduleUnit::Epoch ? "epoch" : "batch"; }
+
+}  // namespace plateau

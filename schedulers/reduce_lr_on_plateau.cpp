@@ -1,0 +1,78 @@
+#include "schedulers/reduce_lr_on_plateau.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace plateau {
+
+ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, ReduceLROnPlateauOptions o)
+    : optimizer_(optimizer), options_(std::move(o)) {
+  PLATEAU_CHECK(options_.mode == "min" || options_.mode == "max", "ReduceLROnPlateau: mode must be \"min\" or ",
+                "\"max\", got \"", options_.mode, "\"");
+  PLATEAU_CHECK(options_.threshold_mode == "rel" || options_.threshold_mode == "abs",
+                "ReduceLROnPlateau: threshold_mode must be \"rel\" or \"abs\", got \"", options_.threshold_mode, "\"");
+  PLATEAU_CHECK(options_.factor < 1.0, "ReduceLROnPlateau: factor should be < 1.0, got ", options_.factor);
+  PLATEAU_CHECK(options_.factor >= 0.0, "ReduceLROnPlateau: factor must be non-negative, got ", options_.factor);
+  PLATEAU_CHECK(options_.patience >= 0, "ReduceLROnPlateau: patience must be non-negative, got ", options_.patience);
+  PLATEAU_CHECK(options_.cooldown >= 0, "ReduceLROnPlateau: cooldown must be non-negative, got ", options_.cooldown);
+  best_ = options_.mode == "min" ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+}
+
+bool ReduceLROnPlateau::is_better(double v) const {
+  const double t = options_.threshold;
+  if (options_.mode == "min")
+    return options_.threshold_mode == "rel" ? v < best_ * (1.0 - t) : v < best_ - t;
+  return options_.threshold_mode == "rel" ? v > best_ * (t + 1.0) : v > best_ + t;
+}
+
+bool ReduceLROnPlateau::step(double metric) {
+  ++last_epoch_;
+  if (is_better(metric)) {
+    best_ = metric;
+    num_bad_epochs_ = 0;
+  } else {
+    ++num_bad_epochs_;
+  }
+  if (cooldown_counter_ > 0) {
+    --cooldown_counter_;
+    num_bad_epochs_ = 0;  // ignore any bad epochs in cooldown
+  }
+  bool reduced = false;
+  if (num_bad_epochs_ > options_.patience) {
+    for (ParamGroup& g : optimizer_.param_groups()) {
+      const double old_lr = g.lr;
+      const double new_lr = std::max(old_lr * options_.factor, options_.min_lr);
+      if (old_lr - new_lr > options_.eps) {
+        g.lr = new_lr;
+        reduced = true;
+      }
+    }
+    cooldown_counter_ = options_.cooldown;
+    num_bad_epochs_ = 0;
+  }
+  return reduced;
+}
+
+nlohmann::json ReduceLROnPlateau::state_dict() const {
+  return {{"best", best_}, {"num_bad_epochs", num_bad_epochs_}, {"cooldown_counter", cooldown_counter_},
+          {"last_epoch", last_epoch_}};
+}
+
+void ReduceLROnPlateau::load_state_dict(const nlohmann::json& s) {
+  try {
+    // JSON has no infinity: a best of ±inf is stored as null.
+    const double best = s.at("best").is_null() ? best_ : s.at("best").get<double>();
+    const int64_t bad = s.at("num_bad_epochs"), cooldown = s.at("cooldown_counter"), last = s.at("last_epoch");
+    best_ = best;
+    num_bad_epochs_ = bad;
+    cooldown_counter_ = cooldown;
+    last_epoch_ = last;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(cat("ReduceLROnPlateau state is malformed: ", e.what()));
+  }
+}
+
+}  // namespace plateau

@@ -1,0 +1,44 @@
+#include "schedulers/scheduler.h"
+
+#include "core/error.h"
+
+namespace plateau {
+
+Scheduler::Scheduler(std::unique_ptr<LRSchedule> schedule, Optimizer& optimizer)
+    : schedule_(std::move(schedule)), optimizer_(optimizer) {
+  PLATEAU_CHECK(!schedule_->cycles_momentum() || optimizer_.uses_momentum() || optimizer_.uses_beta1(),
+                schedule_->name(), ": optimizer ", optimizer_.name(),
+                " has no momentum or beta1 to cycle; set \"cycle_momentum\": false");
+  if (auto base = schedule_->initial_lr_override())
+    for (ParamGroup& g : optimizer_.param_groups()) g.initial_lr = *base;
+  apply();
+}
+
+void Scheduler::apply() {
+  schedule_->check_step(t_);
+  const std::optional<double> momentum = schedule_->momentum_at(t_);
+  for (ParamGroup& g : optimizer_.param_groups()) {
+    g.lr = schedule_->lr_at(t_, g.initial_lr);
+    if (momentum) {
+      if (optimizer_.uses_beta1()) {
+        g.beta1 = *momentum;
+      } else {
+        g.momentum = *momentum;
+      }
+    }
+  }
+}
+
+void Scheduler::step() {
+  ++t_;
+  apply();
+}
+
+void Scheduler::load_state_dict(const nlohmann::json& state) {
+  PLATEAU_CHECK(state.contains("t") && state["t"].is_number_integer() && state["t"].get<int64_t>() >= 0,
+                "scheduler state needs a non-negative integer t, got ", state.dump());
+  t_ = state["t"].get<int64_t>();
+  apply();
+}
+
+}  // namespace plateau

@@ -1,0 +1,33 @@
+#pragma once
+// Scheduler: drives an optimizer with an LRSchedule, as a PyTorch scheduler object does. The
+// constructor applies step 0 (PyTorch's initial step); each step() advances t and writes every
+// group's lr = schedule.lr_at(t, group.initial_lr), and the momentum (SGD, RMSprop) or beta1 (Adam)
+// of cycling schedules. Its state is t alone.
+
+#include <memory>
+
+#include "optim/optimizer.h"
+#include "schedulers/lr_schedule.h"
+
+namespace plateau {
+
+class Scheduler {
+ public:
+  Scheduler(std::unique_ptr<LRSchedule> schedule, Optimizer& optimizer);
+
+  void step();
+  int64_t last_step() const { return t_; }  // number of step() calls so far
+  const LRSchedule& schedule() const { return *schedule_; }
+
+  nlohmann::json state_dict() const { return {{"t", t_}}; }
+  void load_state_dict(const nlohmann::json& state);  // sets t and applies it
+
+ private:
+  void apply();
+
+  std::unique_ptr<LRSchedule> schedule_;
+  Optimizer& optimizer_;
+  int64_t t_ = 0;
+};
+
+}  // namespace plateau

@@ -1,0 +1,107 @@
+#pragma once
+// The closed-form PyTorch schedulers (torch/optim/lr_scheduler.py, _get_closed_form_lr where it
+// exists), with PyTorch's names, arguments and defaults. Each lr_at(t, base) is the lr after t calls
+// of step(), base being the group's initial_lr.
+
+#include <vector>
+
+#include "schedulers/lr_schedule.h"
+
+namespace plateau {
+
+// base · gamma^⌊t / step_size⌋
+class StepLR : public LRSchedule {
+ public:
+  StepLR(int64_t step_size, double gamma = 0.1);
+  std::string name() const override { return "StepLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  int64_t step_size_;
+  double gamma_;
+};
+
+// base · gamma^(number of milestones ≤ t)  (bisect_right: the change happens AT the milestone)
+class MultiStepLR : public LRSchedule {
+ public:
+  MultiStepLR(std::vector<int64_t> milestones, double gamma = 0.1);
+  std::string name() const override { return "MultiStepLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  std::vector<int64_t> milestones_;
+  double gamma_;
+};
+
+// base · gamma^t
+class ExponentialLR : public LRSchedule {
+ public:
+  explicit ExponentialLR(double gamma);
+  std::string name() const override { return "ExponentialLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  double gamma_;
+};
+
+// eta_min + (base − eta_min)·(1 + cos(π·t/T_max))/2, periodic past T_max as PyTorch's is
+class CosineAnnealingLR : public LRSchedule {
+ public:
+  CosineAnnealingLR(int64_t T_max, double eta_min = 0.0);
+  std::string name() const override { return "CosineAnnealingLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  int64_t T_max_;
+  double eta_min_;
+};
+
+// SGDR: cosine from base to eta_min over T_i steps, then a restart with T_i ·= T_mult
+class CosineAnnealingWarmRestarts : public LRSchedule {
+ public:
+  CosineAnnealingWarmRestarts(int64_t T_0, int64_t T_mult = 1, double eta_min = 0.0);
+  std::string name() const override { return "CosineAnnealingWarmRestarts"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  int64_t T_0_, T_mult_;
+  double eta_min_;
+};
+
+// base · (start_factor + (end_factor − start_factor)·min(t, total_iters)/total_iters)
+class LinearLR : public LRSchedule {
+ public:
+  LinearLR(double start_factor = 1.0 / 3, double end_factor = 1.0, int64_t total_iters = 5);
+  std::string name() const override { return "LinearLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  double start_, end_;
+  int64_t total_;
+};
+
+// base · factor while t < total_iters, then base
+class ConstantLR : public LRSchedule {
+ public:
+  ConstantLR(double factor = 1.0 / 3, int64_t total_iters = 5);
+  std::string name() const override { return "ConstantLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  double factor_;
+  int64_t total_;
+};
+
+// base · (1 − min(t, total_iters)/total_iters)^power
+class PolynomialLR : public LRSchedule {
+ public:
+  PolynomialLR(int64_t total_iters = 5, double power = 1.0);
+  std::string name() const override { return "PolynomialLR"; }
+  double lr_at(int64_t t, double base) const override;
+
+ private:
+  int64_t total_;
+  double power_;
+};
+
+}  // namespace plateau
