@@ -8,6 +8,9 @@ namespace plateau::apps {
 void add_summary_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_schedule_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
+void add_replay_command(CLI::App& app);
 
 // "28,28,1" -> {28,28,1}; error names the text.
 std::vector<int64_t> parse_shape_list(const std::string& text, const std::string& option);

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   plateau::apps::add_summary_command(app);
   plateau::apps::add_train_command(app);
   plateau::apps::add_schedule_command(app);
+  plateau::apps::add_evaluate_command(app);
+  plateau::apps::add_predict_command(app);
+  plateau::apps::add_replay_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

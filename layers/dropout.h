@@ -11,7 +11,7 @@ namespace plateau {
 
 struct DropoutOptions {
   double rate = 0.5;
-  std::optional<uint64_t> seed;
+  std::optional<uint64_t> seed = std::nullopt;
 };
 
 class Dropout : public Layer {

@@ -29,9 +29,9 @@ struct ParamGroup {
 };
 
 struct GradientClipping {
-  std::optional<double> clipnorm;         // each gradient tensor to this L2 norm at most
-  std::optional<double> global_clipnorm;  // all gradients together to this L2 norm at most
-  std::optional<double> clipvalue;        // each element to [-clipvalue, clipvalue]
+  std::optional<double> clipnorm = std::nullopt;       // each gradient tensor to this L2 norm at most
+  std::optional<double> global_clipnorm = std::nullopt;  // all gradients together to this L2 norm at most
+  std::optional<double> clipvalue = std::nullopt;        // each element to [-clipvalue, clipvalue]
 };
 
 // Slots of one parameter ("exp_avg", "momentum_buffer", …) and its own step count.

@@ -34,11 +34,16 @@ void Scheduler::step() {
   apply();
 }
 
-void Scheduler::load_state_dict(const nlohmann::json& state) {
-  PLATEAU_CHECK(state.contains("t") && state["t"].is_number_integer() && state["t"].get<int64_t>() >= 0,
-                "scheduler state needs a non-negative integer t, got ", state.dump());
-  t_ = state["t"].get<int64_t>();
+void Scheduler::set_step(int64_t t) {
+  PLATEAU_CHECK(t >= 0, "Scheduler: step must be non-negative, got ", t);
+  t_ = t;
   apply();
+}
+
+void Scheduler::load_state_dict(const nlohmann::json& state) {
+  PLATEAU_CHECK(state.contains("t") && state["t"].is_number_integer(), "scheduler state needs an integer t, got ",
+                state.dump());
+  set_step(state["t"].get<int64_t>());
 }
 
 }  // namespace plateau

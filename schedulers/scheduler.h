@@ -16,6 +16,7 @@ class Scheduler {
   Scheduler(std::unique_ptr<LRSchedule> schedule, Optimizer& optimizer);
 
   void step();
+  void set_step(int64_t t);  // jump to step t (a callback driving it from the epoch or iteration count)
   int64_t last_step() const { return t_; }  // number of step() calls so far
   const LRSchedule& schedule() const { return *schedule_; }
 

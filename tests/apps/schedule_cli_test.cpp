@@ -1,52 +1,27 @@
 // `plateau schedule --format csv` for every golden case equals the golden table, and bad input is one
 // line with exit code 2. Runs the built binary (PLATEAU_BINARY).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <sstream>
 
 #include "core/error.h"
+#include "tests/apps/cli_runner.h"
 #include "tests/support/golden_schedules.h"
 
 namespace plateau {
 namespace {
 
-struct CliResult {
-  int status;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-CliResult run_plateau(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "plateau_cli_err.txt";
-  const std::string cmd = std::string(PLATEAU_BINARY) + " " + args + " 2>" + err_file;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  std::string err;
-  if (FILE* f = fopen(err_file.c_str(), "r")) {
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) err.append(buf, n);
-    fclose(f);
-  }
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err};
-}
+using testing::CliResult;
+using testing::run_plateau;
+using testing::shell_quote;
 
 class ScheduleCli : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScheduleCli, CsvEqualsGoldenTable) {
   const nlohmann::json& c = testing::golden_schedule(GetParam());
-  std::string args = "schedule --format csv --spec " + quote(c["spec"].dump()) + " --steps " +
+  std::string args = "schedule --format csv --spec " + shell_quote(c["spec"].dump()) + " --steps " +
                      std::to_string(c["steps"].get<int>()) + " --lr " + std::to_string(c["lr"].get<double>());
-  if (!c["optimizer"].is_null()) args += " --optimizer " + quote(c["optimizer"].dump());
+  if (!c["optimizer"].is_null()) args += " --optimizer " + shell_quote(c["optimizer"].dump());
   if (!c["metrics"].is_null()) {
     std::vector<std::string> values;
     for (const auto& v : c["metrics"]) values.push_back(std::to_string(v.get<double>()));

@@ -1,0 +1,138 @@
+// plateau replay --callbacks '<json list>' (--log metrics.csv | --metrics 'val_loss=1.0,0.9;val_accuracy=…')
+//                [--lr LR] [--json]
+// What would these callbacks have done on a past run? The same callback objects fit() uses get the
+// same hooks with the logged metrics instead of training. EarlyStopping and ModelCheckpoint act on a
+// stand-in model whose single weight holds the epoch number, so the restored weights name their epoch;
+// ModelCheckpoint decides but writes nothing.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "apps/commands.h"
+#include "callbacks/callback_list.h"
+#include "callbacks/replay.h"
+#include "callbacks/callback_spec.h"
+#include "core/error.h"
+
+namespace plateau::apps {
+namespace {
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  return parts;
+}
+
+double parse_number(const std::string& text, const std::string& where) {
+  if (text == "NA" || text.empty()) return std::nan("");
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  PLATEAU_CHECK(used == text.size() && used > 0, where, ": '", text, "' is not a number");
+  return v;
+}
+
+// One Logs per epoch; NaN marks a value an epoch did not log.
+std::vector<Logs> logs_from_metrics(const std::string& text) {
+  std::vector<Logs> epochs;
+  for (const std::string& item : split(text, ';')) {
+    const size_t eq = item.find('=');
+    PLATEAU_CHECK(eq != std::string::npos && eq > 0, "--metrics: expected key=v0,v1,… separated by ';', got '", item,
+                  "'");
+    const std::string key = item.substr(0, eq);
+    const std::vector<std::string> values = split(item.substr(eq + 1), ',');
+    if (epochs.size() < values.size()) epochs.resize(values.size());
+    for (size_t e = 0; e < values.size(); ++e) {
+      const double v = parse_number(values[e], "--metrics " + key);
+      if (!std::isnan(v)) epochs[e][key] = v;
+    }
+  }
+  PLATEAU_CHECK(!epochs.empty(), "--metrics holds no values");
+  return epochs;
+}
+
+std::vector<Logs> logs_from_csv(const std::string& path) {
+  std::ifstream in(path);
+  PLATEAU_CHECK(in.good(), "--log '", path, "' cannot be read");
+  std::string line;
+  PLATEAU_CHECK(static_cast<bool>(std::getline(in, line)), "--log '", path, "' is empty");
+  const std::vector<std::string> header = split(line, ',');
+  std::vector<Logs> epochs;
+  int row = 1;
+  while (std::getline(in, line)) {
+    ++row;
+    if (line.empty()) continue;
+    const std::vector<std::string> fields = split(line, ',');
+    PLATEAU_CHECK(fields.size() <= header.size(), "--log '", path, "' row ", row, " has ", fields.size(),
+                  " fields, the header has ", header.size());
+    Logs logs;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const std::string& key = header[i];
+      if (key == "epoch" || key == "seconds" || key == "lr" || key == "learning_rate") continue;
+      const double v = parse_number(fields[i], cat("--log '", path, "' row ", row, " column ", key));
+      if (!std::isnan(v)) logs[key] = v;
+    }
+    epochs.push_back(logs);
+  }
+  PLATEAU_CHECK(!epochs.empty(), "--log '", path, "' has no rows");
+  return epochs;
+}
+
+}  // namespace
+
+void add_replay_command(CLI::App& app) {
+  struct Options {
+    std::string callbacks, log, metrics;
+    double lr = 1e-3;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("replay", "What would these callbacks have done on a past run?");
+  cmd->add_option("--callbacks", o->callbacks, "JSON list of Keras callbacks")->required();
+  auto* log = cmd->add_option("--log", o->log, "a run's metrics.csv (or a CSVLogger file)");
+  auto* metrics = cmd->add_option("--metrics", o->metrics, "per-epoch values: 'val_loss=1.0,0.9;val_accuracy=0.6,0.7'");
+  log->excludes(metrics);
+  cmd->add_option("--lr", o->lr, "the lr at the start (default 1e-3)");
+  cmd->add_flag("--json", o->json, "print the decisions as JSON");
+  cmd->callback([o] {
+    PLATEAU_CHECK(!o->log.empty() || !o->metrics.empty(), "replay needs --log FILE or --metrics 'key=v0,v1,…'");
+    const std::vector<Logs> epochs = o->log.empty() ? logs_from_metrics(o->metrics) : logs_from_csv(o->log);
+
+    nlohmann::json specs = nlohmann::json::array();
+    for (const auto& spec : parse_callbacks_spec(o->callbacks))  // a replay writes no log files
+      if (!(spec.is_object() && spec.value("name", "") == "CSVLogger")) specs.push_back(spec);
+    CallbackList callbacks(make_callbacks(specs, "", /*dry_run=*/true));
+    const ReplayResult r = replay(callbacks, epochs, o->lr);
+    nlohmann::json rows = nlohmann::json::array();
+    for (const ReplayEpoch& e : r.epochs)
+      rows.push_back({{"epoch", e.epoch}, {"lr", e.lr}, {"checkpoint", e.checkpoint}, {"stop", e.stop}});
+    const auto& stopped = r.stopped_epoch;
+    const auto& restored = r.restored_epoch;
+    const auto& lines = r.messages;
+
+    if (o->json) {
+      nlohmann::json out{{"epochs", rows},
+                         {"stopped_epoch", stopped ? nlohmann::json(*stopped) : nlohmann::json(nullptr)},
+                         {"restored_epoch", restored ? nlohmann::json(*restored) : nlohmann::json(nullptr)}};
+      std::printf("%s\n", out.dump().c_str());
+      return;
+    }
+    std::printf("epoch  %-12s  %-10s  %s\n", "lr", "checkpoint", "stop");
+    for (const ReplayEpoch& e : r.epochs)
+      std::printf("%5lld  %-12.6g  %-10s  %s\n", static_cast<long long>(e.epoch), e.lr, e.checkpoint ? "saved" : "-",
+                  e.stop ? "stop" : "");
+    for (const auto& line : lines) std::printf("%s\n", line.c_str());
+    std::printf("stopped after epoch: %s; weights restored from epoch: %s\n",
+                stopped ? std::to_string(*stopped).c_str() : "none (ran every epoch)",
+                restored ? std::to_string(*restored).c_str() : "none");
+  });
+}
+
+}  // namespace plateau::apps

@@ -1,0 +1,64 @@
+#include "apps/run_files.h"
+
+#include <Eigen/Core>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/io/atomic_file.h"
+#include "core/threads.h"
+
+namespace plateau::apps {
+namespace {
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+std::string number(const Logs& logs, const std::string& key) {
+  auto it = logs.find(key);
+  if (it == logs.end()) return "";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", it->second);
+  return buf;
+}
+
+}  // namespace
+
+RunFiles::RunFiles(std::string dir, nlohmann::json run_info) : dir_(std::move(dir)), run_info_(std::move(run_info)) {}
+
+std::string RunFiles::metrics_header() { return "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds\n"; }
+
+nlohmann::json RunFiles::machine_info() {
+  return {{"versions",
+           {{"plateau", "0.1.0"},
+            {"eigen", std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                          std::to_string(EIGEN_MINOR_VERSION)},
+            {"compiler", __VERSION__}}},
+          {"cpu", cpu_model()},
+          {"threads", num_threads()}};
+}
+
+void RunFiles::on_train_begin(TrainingState&) {
+  std::filesystem::create_directories(dir_);
+  io::write_file_atomically((std::filesystem::path(dir_) / "run.json").string(), run_info_.dump(2) + "\n");
+  metrics_ = metrics_header();
+}
+
+void RunFiles::on_epoch_begin(TrainingState&) { epoch_start_ = std::chrono::steady_clock::now(); }
+
+void RunFiles::on_epoch_end(TrainingState& s) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start_).count();
+  char time_text[32];
+  std::snprintf(time_text, sizeof time_text, "%.3f", seconds);
+  metrics_ += std::to_string(s.epoch) + "," + number(s.logs, "loss") + "," + number(s.logs, "accuracy") + "," +
+              number(s.logs, "val_loss") + "," + number(s.logs, "val_accuracy") + "," +
+              number(s.logs, "learning_rate") + "," + time_text + "\n";
+  io::write_file_atomically((std::filesystem::path(dir_) / "metrics.csv").string(), metrics_);
+}
+
+}  // namespace plateau::apps

@@ -1,0 +1,34 @@
+#pragma once
+// RunFiles: the run directory's files, written crash-safe. At on_train_begin (after every user
+// callback has checked its settings, so a bad run leaves nothing behind) it creates the directory
+// and writes run.json (resolved config, seed, threads, versions, CPU); at every on_epoch_end it
+// rewrites metrics.csv with one more row: epoch, loss, accuracy, val_loss, val_accuracy, lr, seconds.
+
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "callbacks/callback.h"
+
+namespace plateau::apps {
+
+class RunFiles : public Callback {
+ public:
+  RunFiles(std::string dir, nlohmann::json run_info);
+  std::string name() const override { return "RunFiles"; }
+  void on_train_begin(TrainingState& s) override;
+  void on_epoch_begin(TrainingState& s) override;
+  void on_epoch_end(TrainingState& s) override;
+
+  static std::string metrics_header();
+  static nlohmann::json machine_info();  // versions, CPU model, thread count
+
+ private:
+  std::string dir_;
+  nlohmann::json run_info_;
+  std::string metrics_;
+  std::chrono::steady_clock::time_point epoch_start_;
+};
+
+}  // namespace plateau::apps

@@ -1,0 +1,30 @@
+#pragma once
+// Callback: Keras' hooks (keras/src/callbacks/callback.py). fit() calls them in the order of
+// ARCHITECTURE.md §3; every hook sees the shared TrainingState. State that must survive a restart
+// goes through state_dict / load_state_dict.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "callbacks/training_state.h"
+
+namespace plateau {
+
+class Callback {
+ public:
+  virtual ~Callback() = default;
+  virtual std::string name() const = 0;
+
+  virtual void on_train_begin(TrainingState&) {}
+  virtual void on_train_end(TrainingState&) {}
+  virtual void on_epoch_begin(TrainingState&) {}
+  virtual void on_epoch_end(TrainingState&) {}
+  virtual void on_batch_begin(TrainingState&) {}
+  virtual void on_batch_end(TrainingState&) {}
+
+  virtual nlohmann::json state_dict() const { return nlohmann::json::object(); }
+  virtual void load_state_dict(const nlohmann::json&) {}
+};
+
+}  // namespace plateau

@@ -1,0 +1,59 @@
+#include "callbacks/csv_logger.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/io/atomic_file.h"
+
+namespace plateau::callbacks {
+
+CSVLogger::CSVLogger(CSVLoggerOptions o) : options_(std::move(o)) {
+  PLATEAU_CHECK(!options_.filename.empty(), "CSVLogger: filename is required");
+  keys_ = options_.columns;
+}
+
+void CSVLogger::on_train_begin(TrainingState&) {
+  content_.clear();
+  if (options_.append && std::filesystem::exists(options_.filename)) {
+    content_ = io::read_file(options_.filename);
+    if (!content_.empty() && content_.back() != '\n') content_ += '\n';
+    if (keys_.empty() && !content_.empty()) {  // keep the existing header's columns
+      std::istringstream header(content_.substr(0, content_.find('\n')));
+      std::string field;
+      std::getline(header, field, options_.separator[0]);  // "epoch"
+      while (std::getline(header, field, options_.separator[0])) keys_.push_back(field);
+    }
+  }
+}
+
+void CSVLogger::on_epoch_end(TrainingState& s) {
+  if (keys_.empty())
+    for (const auto& [k, v] : s.logs) keys_.push_back(k);
+  const std::string& sep = options_.separator;
+  if (content_.empty()) {
+    content_ = "epoch";
+    for (const auto& k : keys_) content_ += sep + k;
+    content_ += "\n";
+  }
+  std::string row = std::to_string(s.epoch);
+  char buf[64];
+  for (const auto& k : keys_) {
+    auto it = s.logs.find(k);
+    if (it == s.logs.end()) {
+      row += sep + "NA";
+    } else {
+      std::snprintf(buf, sizeof buf, "%.17g", it->second);
+      row += sep + buf;
+    }
+  }
+  content_ += row + "\n";
+  const auto dir = std::filesystem::path(options_.filename).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir);
+  io::write_file_atomically(options_.filename, content_);
+  ++rows_written_;
+}
+
+}  // namespace plateau::callbacks

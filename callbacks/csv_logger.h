@@ -1,0 +1,34 @@
+#pragma once
+// keras.callbacks.CSVLogger (keras/src/callbacks/csv_logger.py): one row per epoch, columns "epoch"
+// then the first epoch's log keys sorted; a key an epoch lacks is written "NA". With append=true an
+// existing file keeps its rows and header (one header only). Every write replaces the file
+// atomically, so a crash never leaves half a row.
+
+#include "callbacks/callback.h"
+
+namespace plateau::callbacks {
+
+struct CSVLoggerOptions {
+  std::string filename;
+  std::string separator = ",";
+  bool append = false;
+  std::vector<std::string> columns = {};  // fixed columns (after "epoch") instead of the sorted log keys
+};
+
+class CSVLogger : public Callback {
+ public:
+  explicit CSVLogger(CSVLoggerOptions options);
+  std::string name() const override { return "CSVLogger"; }
+  void on_train_begin(TrainingState& s) override;
+  void on_epoch_end(TrainingState& s) override;
+  nlohmann::json state_dict() const override { return {{"rows", rows_written_}}; }
+  void load_state_dict(const nlohmann::json& j) override { rows_written_ = j.at("rows"); }
+
+ private:
+  CSVLoggerOptions options_;
+  std::vector<std::string> keys_;
+  std::string content_;
+  int64_t rows_written_ = 0;
+};
+
+}  // namespace plateau::callbacks

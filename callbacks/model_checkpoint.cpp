@@ -1,0 +1,96 @@
+#include "callbacks/model_checkpoint.h"
+
+#include <filesystem>
+
+#include "callbacks/path_template.h"
+#include "callbacks/state_json.h"
+#include "core/error.h"
+#include "layers/weights.h"
+
+namespace plateau::callbacks {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+ModelCheckpoint::ModelCheckpoint(ModelCheckpointOptions o)
+    : options_(std::move(o)), monitor_(options_.monitor, options_.mode, 0.0, "ModelCheckpoint"),
+      best_(options_.initial_value_threshold) {
+  PLATEAU_CHECK(!options_.filepath.empty(), "ModelCheckpoint: filepath is required");
+  PLATEAU_CHECK(ends_with(options_.filepath, ".safetensors"), "ModelCheckpoint: filepath must end in .safetensors ",
+                "(plateau weights files), got '", options_.filepath, "'");
+  PLATEAU_CHECK(options_.save_freq >= 0, "ModelCheckpoint: save_freq must be \"epoch\" or a positive integer, got ",
+                options_.save_freq);
+}
+
+void ModelCheckpoint::on_train_begin(TrainingState& s) {
+  // Format the template once with stand-in values so a missing key fails before the first batch.
+  std::map<std::string, double> probe{{"epoch", 1}};
+  for (const auto& k : s.epoch_keys) probe[k] = 0.0;
+  for (const auto& k : s.occasional_keys) probe[k] = 0.0;
+  if (options_.save_freq > 0) probe["batch"] = 1;
+  format_path_template(options_.filepath, probe, {"epoch", "batch"});
+  if (options_.save_best_only)
+    PLATEAU_CHECK(s.has_key(options_.monitor), "ModelCheckpoint: monitor '", options_.monitor,
+                  "' is not in any epoch's logs (available: ", s.known_keys(), ")");
+}
+
+void ModelCheckpoint::on_batch_end(TrainingState& s) {
+  if (options_.save_freq <= 0) return;
+  const int64_t add = s.batch <= last_batch_seen_ ? s.batch + 1 : s.batch - last_batch_seen_;  // new epoch or not
+  batches_since_save_ += add;
+  last_batch_seen_ = s.batch;
+  if (batches_since_save_ >= options_.save_freq) {
+    batches_since_save_ = 0;
+    save(s, s.batch);
+  }
+}
+
+void ModelCheckpoint::on_epoch_end(TrainingState& s) {
+  if (options_.save_freq == 0) save(s, std::nullopt);
+}
+
+void ModelCheckpoint::save(TrainingState& s, std::optional<int64_t> batch) {
+  std::map<std::string, double> values(s.logs.begin(), s.logs.end());
+  values["epoch"] = static_cast<double>(current_epoch_ + 1);
+  if (batch && !values.count("batch")) values["batch"] = static_cast<double>(*batch + 1);
+  const std::string path = format_path_template(options_.filepath, values, {"epoch", "batch"});
+  if (options_.save_best_only) {
+    auto it = s.logs.find(options_.monitor);
+    if (it == s.logs.end()) {
+      s.print(cat("Can save best model only with ", options_.monitor, " available; saving anyway"));
+    } else if (monitor_.is_improvement(it->second, best_)) {
+      best_ = it->second;
+    } else {
+      return;
+    }
+  }
+  if (!options_.dry_run) {
+    const auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+    save_weights(*s.model, path);
+  }
+  saved_paths_.push_back(path);
+  saved_epochs_.push_back(current_epoch_);
+}
+
+nlohmann::json ModelCheckpoint::state_dict() const {
+  return {{"best", optional_to_json(best_)},
+          {"batches_since_save", batches_since_save_},
+          {"last_batch_seen", last_batch_seen_},
+          {"saved_paths", saved_paths_},
+          {"saved_epochs", saved_epochs_}};
+}
+
+void ModelCheckpoint::load_state_dict(const nlohmann::json& j) {
+  best_ = optional_from_json(j.at("best"));
+  batches_since_save_ = j.at("batches_since_save");
+  last_batch_seen_ = j.at("last_batch_seen");
+  saved_paths_ = j.at("saved_paths").get<std::vector<std::string>>();
+  saved_epochs_ = j.at("saved_epochs").get<std::vector<int64_t>>();
+}
+
+}  // namespace plateau::callbacks

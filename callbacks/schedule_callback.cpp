@@ -1,0 +1,71 @@
+#include "callbacks/schedule_callback.h"
+
+#include "core/error.h"
+#include "schedulers/schedule_spec.h"
+
+namespace plateau::callbacks {
+
+ScheduleCallback::ScheduleCallback(nlohmann::json spec) : spec_(std::move(spec)) {
+  name_ = make_schedule(spec_)->name();  // validates the spec now
+}
+
+void ScheduleCallback::on_train_begin(TrainingState& s) {
+  scheduler_ = std::make_unique<Scheduler>(make_schedule(spec_), *s.optimizer);
+}
+
+void ScheduleCallback::on_epoch_begin(TrainingState& s) {
+  lr_at_epoch_begin_ = s.lr();
+  if (scheduler_->schedule().unit() != ScheduleUnit::Epoch) return;
+  const double old_lr = s.lr();
+  scheduler_->set_step(s.epoch);
+  if (s.lr() != old_lr) s.lr_changes.push_back({s.epoch, name_, old_lr, s.lr(), cat("epoch ", s.epoch)});
+  lr_at_epoch_begin_ = s.lr();
+}
+
+void ScheduleCallback::on_batch_begin(TrainingState& s) {
+  if (scheduler_->schedule().unit() == ScheduleUnit::Batch) scheduler_->set_step(s.optimizer->step_count());
+}
+
+void ScheduleCallback::on_epoch_end(TrainingState& s) {
+  // A batch schedule changes the lr every step: one summary line per epoch.
+  if (scheduler_->schedule().unit() == ScheduleUnit::Batch && s.lr() != lr_at_epoch_begin_)
+    s.lr_changes.push_back({s.epoch, name_, lr_at_epoch_begin_, s.lr(), cat("over ", s.batch + 1, " steps")});
+  s.logs["learning_rate"] = s.lr();
+}
+
+PlateauScheduleCallback::PlateauScheduleCallback(const nlohmann::json& spec) {
+  nlohmann::json rest = spec;
+  monitor_ = rest.value("monitor", "val_loss");
+  rest.erase("monitor");
+  options_ = plateau_options(rest);
+}
+
+void PlateauScheduleCallback::on_train_begin(TrainingState& s) {
+  PLATEAU_CHECK(s.has_key(monitor_), "ReduceLROnPlateau: monitor '", monitor_,
+                "' is not in any epoch's logs (available: ", s.known_keys(), ")");
+  plateau_ = std::make_unique<ReduceLROnPlateau>(*s.optimizer, options_);
+  if (!pending_state_.is_null()) plateau_->load_state_dict(pending_state_);
+}
+
+void PlateauScheduleCallback::on_epoch_end(TrainingState& s) {
+  s.logs["learning_rate"] = s.lr();
+  auto it = s.logs.find(monitor_);
+  if (it == s.logs.end()) return;
+  const double old_lr = s.lr();
+  const int64_t bad = plateau_->num_bad_epochs();
+  if (plateau_->step(it->second))
+    s.lr_changes.push_back({s.epoch, name(), old_lr, s.lr(),
+                            cat(monitor_, " ", it->second, " not better than ", plateau_->best(), " for ", bad + 1,
+                                " epochs")});
+}
+
+nlohmann::json PlateauScheduleCallback::state_dict() const {
+  return plateau_ ? plateau_->state_dict() : pending_state_;
+}
+
+void PlateauScheduleCallback::load_state_dict(const nlohmann::json& state) {
+  pending_state_ = state;
+  if (plateau_) plateau_->load_state_dict(state);
+}
+
+}  // namespace plateau::callbacks

@@ -1,0 +1,32 @@
+#include "callbacks/training_state.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace plateau {
+
+double TrainingState::lr() const {
+  PLATEAU_CHECK(optimizer != nullptr, "training state has no optimizer");
+  return optimizer->param_groups()[0].lr;
+}
+
+void TrainingState::set_lr(double lr, const std::string& source, const std::string& reason) {
+  const double old_lr = this->lr();
+  for (ParamGroup& g : optimizer->param_groups()) g.lr = lr;
+  if (old_lr != lr) lr_changes.push_back({epoch, source, old_lr, lr, reason});
+}
+
+bool TrainingState::has_key(const std::string& key) const {
+  return std::find(epoch_keys.begin(), epoch_keys.end(), key) != epoch_keys.end() ||
+         std::find(occasional_keys.begin(), occasional_keys.end(), key) != occasional_keys.end();
+}
+
+std::string TrainingState::known_keys() const {
+  std::vector<std::string> all = epoch_keys;
+  all.insert(all.end(), occasional_keys.begin(), occasional_keys.end());
+  std::sort(all.begin(), all.end());
+  return join(all);
+}
+
+}  // namespace plateau

@@ -1,0 +1,51 @@
+#pragma once
+// TrainingState: the one object every callback hook receives (Keras passes `logs` and reaches the
+// model through self.model). Callbacks write back only stop_training and the optimizer's lr
+// (through set_lr, which records the change for the LR log).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "layers/sequential.h"
+#include "optim/optimizer.h"
+
+namespace plateau {
+
+using Logs = std::map<std::string, double>;  // sorted keys, as Keras' pythonify_logs
+
+struct LrChange {
+  int64_t epoch;       // 0-based epoch during which the change was made
+  std::string source;  // the callback's name
+  double old_lr, new_lr;
+  std::string reason;  // "val_loss 0.3121 not below best 0.3120 − 1e-4 for 3 epochs"
+};
+
+struct TrainingState {
+  Sequential* model = nullptr;
+  Optimizer* optimizer = nullptr;
+
+  int64_t epoch = 0;          // 0-based, absolute (starts at initial_epoch)
+  int64_t batch = 0;          // 0-based within the epoch
+  int64_t global_step = 0;    // optimizer steps taken in this fit() so far
+  int64_t initial_epoch = 0, epochs = 0, steps_per_epoch = 0;
+  Logs logs;                  // batch logs in batch hooks, epoch logs in epoch hooks
+  bool stop_training = false;
+
+  // Keys every epoch's logs will hold, and keys only some epochs hold (val_* when validation_freq
+  // skips epochs), so callbacks can check their monitor before the first batch.
+  std::vector<std::string> epoch_keys, occasional_keys;
+
+  std::vector<LrChange> lr_changes;
+  std::function<void(const std::string&)> print = [](const std::string&) {};  // a line for the user
+
+  double lr() const;  // group 0's lr
+  // Sets every group's lr and records the change (nothing is recorded when the lr is unchanged).
+  void set_lr(double lr, const std::string& source, const std::string& reason);
+  bool has_key(const std::string& key) const;  // in epoch_keys or occasional_keys
+  std::string known_keys() const;              // "accuracy, loss, val_accuracy, val_loss"
+};
+
+}  // namespace plateau

@@ -1,0 +1,43 @@
+#pragma once
+// Runs the built plateau binary (PLATEAU_BINARY) and captures its exit code, stdout and stderr.
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace plateau::testing {
+
+struct CliResult {
+  int status;
+  std::string out, err;
+};
+
+inline std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+inline CliResult run_plateau(const std::string& args) {
+  static int counter = 0;
+  const std::string err_file = ::testing::TempDir() + "plateau_cli_err_" + std::to_string(++counter) + ".txt";
+  const std::string cmd = std::string(PLATEAU_BINARY) + " " + args + " 2>" + err_file;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  std::string err;
+  if (FILE* f = fopen(err_file.c_str(), "r")) {
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) err.append(buf, n);
+    fclose(f);
+  }
+  std::remove(err_file.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err};
+}
+
+}  // namespace plateau::testing

@@ -1,0 +1,172 @@
+#include "training/model.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+#include "training/data_loader.h"
+#include "training/metrics.h"
+
+namespace plateau {
+
+Model::Model(std::unique_ptr<Sequential> net) : net_(std::move(net)) {
+  PLATEAU_CHECK(net_ && net_->built(), "Model: the network must be built (Sequential::build) before use");
+}
+
+void Model::compile(std::unique_ptr<Optimizer> optimizer, Loss loss, std::vector<std::string> metrics) {
+  PLATEAU_CHECK(optimizer != nullptr, "Model::compile: no optimizer");
+  for (const auto& m : metrics)
+    PLATEAU_CHECK(m == "accuracy", "Model::compile: unknown metric '", m, "' (valid: accuracy)");
+  optimizer_ = std::move(optimizer);
+  loss_ = std::move(loss);
+  metrics_ = std::move(metrics);
+}
+
+Optimizer& Model::optimizer() {
+  PLATEAU_CHECK(optimizer_ != nullptr, "Model: compile() the model first");
+  return *optimizer_;
+}
+
+const Loss& Model::loss() const {
+  PLATEAU_CHECK(loss_.has_value(), "Model: compile() the model first");
+  return *loss_;
+}
+
+bool Model::fused() const { return loss_->is_crossentropy() && !loss_->from_logits() && net_->ends_with_softmax(); }
+
+Tensor Model::targets(const ImageDataset& data, const std::vector<int64_t>& indices, int64_t classes) const {
+  Tensor labels = data.label_tensor(indices);
+  if (loss_->kind() == Loss::Kind::SparseCategoricalCrossentropy) return labels;
+  Tensor onehot(Shape{labels.numel(), classes});  // Keras' to_categorical
+  for (int64_t i = 0; i < labels.numel(); ++i) onehot[i * classes + static_cast<int64_t>(labels[i])] = 1.0f;
+  return onehot;
+}
+
+Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit) {
+  const Loss& loss = this->loss();
+  const bool was_training = net_->training();
+  net_->eval();
+  NoGradGuard no_grad;
+  const int64_t n = limit >= 0 ? std::min(limit, data.count) : data.count;
+  const int64_t classes = net_->output_shapes().back()[0];
+  Mean loss_mean;
+  Accuracy accuracy(loss.kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
+                                                                             : Accuracy::Kind::Categorical);
+  for (int64_t begin = 0; begin < n; begin += batch_size) {
+    std::vector<int64_t> idx;
+    for (int64_t i = begin; i < std::min(n, begin + batch_size); ++i) idx.push_back(i);
+    const Variable x(data.images(idx));
+    const Tensor y = targets(data, idx, classes);
+    const Variable out = fused() ? net_->forward_logits(x) : net_->forward(x);
+    const Variable l = fused() ? loss.from_softmax_logits(out, y) : loss(out, y);
+    loss_mean.update(l.value().item(), static_cast<double>(idx.size()));
+    accuracy.update(out.value(), y);
+  }
+  net_->train(was_training);
+  Logs logs{{"loss", loss_mean.result()}};
+  if (!metrics_.empty()) logs["accuracy"] = accuracy.result();
+  return logs;
+}
+
+Tensor Model::predict(const ImageDataset& data, int64_t batch_size) {
+  const bool was_training = net_->training();
+  net_->eval();
+  NoGradGuard no_grad;
+  const int64_t classes = net_->output_shapes().back()[0];
+  Tensor probs(Shape{data.count, classes});
+  for (int64_t begin = 0; begin < data.count; begin += batch_size) {
+    std::vector<int64_t> idx;
+    for (int64_t i = begin; i < std::min(data.count, begin + batch_size); ++i) idx.push_back(i);
+    const Tensor out = net_->forward(Variable(data.images(idx))).value();
+    std::copy(out.data(), out.data() + out.numel(), probs.data() + begin * classes);
+  }
+  net_->train(was_training);
+  return probs;
+}
+
+callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o, CallbackList& callbacks) {
+  const Loss& loss = this->loss();
+  PLATEAU_CHECK(o.epochs >= 0 && o.initial_epoch >= 0, "fit: epochs and initial_epoch must be non-negative, got ",
+                o.epochs, " and ", o.initial_epoch);
+  PLATEAU_CHECK(o.validation_split >= 0.0 && o.validation_split < 1.0, "fit: validation_split must be in [0, 1), got ",
+                o.validation_split);
+  PLATEAU_CHECK(o.validation_freq >= 1, "fit: validation_freq must be a positive integer, got ", o.validation_freq);
+
+  // Keras' validation_split: the last fraction of the arrays, before any shuffling.
+  ImageDataset split_train, split_val;
+  const ImageDataset* train = &all_train;
+  const ImageDataset* val = o.validation_data;
+  if (o.validation_split > 0.0) {
+    PLATEAU_CHECK(o.validation_data == nullptr, "fit: give validation_split or validation_data, not both");
+    const int64_t split_at = static_cast<int64_t>(std::ceil(all_train.count * (1.0 - o.validation_split)));
+    PLATEAU_CHECK(split_at > 0 && split_at < all_train.count, "fit: validation_split ", o.validation_split, " of ",
+                  all_train.count, " samples leaves an empty training or validation set");
+    split_train = all_train.slice(0, split_at);
+    split_val = all_train.slice(split_at, all_train.count);
+    train = &split_train;
+    val = &split_val;
+  }
+
+  DataLoader loader(*train, o.batch_size, o.shuffle, o.seed);
+  const int64_t classes = net_->output_shapes().back()[0];
+  TrainingState& s = state_;
+  s = TrainingState{};
+  s.model = net_.get();
+  s.optimizer = optimizer_.get();
+  s.initial_epoch = o.initial_epoch;
+  s.epochs = o.epochs;
+  s.steps_per_epoch = loader.batches();
+  if (o.print) s.print = o.print;
+  s.epoch_keys = {"loss", "learning_rate"};
+  if (!metrics_.empty()) s.epoch_keys.push_back("accuracy");
+  if (val) {
+    auto& keys = o.validation_freq == 1 ? s.epoch_keys : s.occasional_keys;
+    keys.push_back("val_loss");
+    if (!metrics_.empty()) keys.push_back("val_accuracy");
+  }
+
+  callbacks.on_train_begin(s);
+  for (int64_t epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+    s.epoch = epoch;
+    s.batch = 0;
+    net_->train();
+    loader.start_epoch(epoch);
+    Mean loss_mean;
+    Accuracy accuracy(loss.kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
+                                                                               : Accuracy::Kind::Categorical);
+    s.logs.clear();
+    callbacks.on_epoch_begin(s);
+    for (int64_t b = 0; b < loader.batches(); ++b) {
+      s.batch = b;
+      s.logs.clear();
+      callbacks.on_batch_begin(s);
+      const std::vector<int64_t> idx = loader.batch_indices(b);
+      const Variable x(train->images(idx));
+      const Tensor y = targets(*train, idx, classes);
+      const Variable out = fused() ? net_->forward_logits(x) : net_->forward(x);
+      Variable l = fused() ? loss.from_softmax_logits(out, y) : loss(out, y);
+      optimizer_->zero_grad();
+      l.backward();
+      optimizer_->step();
+      loss_mean.update(l.value().item(), static_cast<double>(idx.size()));
+      if (!metrics_.empty()) accuracy.update(out.value(), y);
+      s.logs = {{"loss", loss_mean.result()}};
+      if (!metrics_.empty()) s.logs["accuracy"] = accuracy.result();
+      callbacks.on_batch_end(s);
+      ++s.global_step;
+      if (s.stop_training) break;
+    }
+    Logs logs{{"loss", loss_mean.result()}};
+    if (!metrics_.empty()) logs["accuracy"] = accuracy.result();
+    if (val && (epoch + 1) % o.validation_freq == 0)
+      for (const auto& [k, v] : evaluate(*val, o.batch_size)) logs["val_" + k] = v;
+    logs["learning_rate"] = s.lr();
+    s.logs = logs;
+    callbacks.on_epoch_end(s);
+    if (s.stop_training) break;
+  }
+  callbacks.on_train_end(s);
+  return callbacks.history();
+}
+
+}  // namespace plateau
