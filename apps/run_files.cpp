@@ -1,6 +1,7 @@
 #include "apps/run_files.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,7 +30,8 @@ std::string number(const Logs& logs, const std::string& key) {
 
 }  // namespace
 
-RunFiles::RunFiles(std::string dir, nlohmann::json run_info) : dir_(std::move(dir)), run_info_(std::move(run_info)) {}
+RunFiles::RunFiles(std::string dir, nlohmann::json run_info, bool resumed)
+    : dir_(std::move(dir)), run_info_(std::move(run_info)), resumed_(resumed) {}
 
 std::string RunFiles::metrics_header() { return "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds\n"; }
 
@@ -45,8 +47,29 @@ nlohmann::json RunFiles::machine_info() {
 
 void RunFiles::on_train_begin(TrainingState&) {
   std::filesystem::create_directories(dir_);
-  io::write_file_atomically((std::filesystem::path(dir_) / "run.json").string(), run_info_.dump(2) + "\n");
+  const auto run_json = std::filesystem::path(dir_) / "run.json";
+  if (!resumed_ || !std::filesystem::exists(run_json))
+    io::write_file_atomically(run_json.string(), run_info_.dump(2) + "\n");
   metrics_ = metrics_header();
+  epoch_start_ = std::chrono::steady_clock::now();  // a run resumed mid-epoch gets no on_epoch_begin
+}
+
+nlohmann::json RunFiles::state_dict() const {
+  return {{"lines", std::count(metrics_.begin(), metrics_.end(), '\n')}};
+}
+
+void RunFiles::load_state_dict(const nlohmann::json& state) {
+  // Keep the header and the rows of the epochs the checkpoint had completed; drop any later rows a
+  // killed run may have written after that checkpoint.
+  const int64_t lines = state.at("lines");
+  const auto path = std::filesystem::path(dir_) / "metrics.csv";
+  const std::string text = std::filesystem::exists(path) ? io::read_file(path.string()) : metrics_header();
+  size_t at = 0;
+  for (int64_t i = 0; i < lines && at < text.size(); ++i) {
+    const size_t nl = text.find('\n', at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  metrics_ = text.substr(0, at);
 }
 
 void RunFiles::on_epoch_begin(TrainingState&) { epoch_start_ = std::chrono::steady_clock::now(); }

@@ -15,11 +15,14 @@ namespace plateau::apps {
 
 class RunFiles : public Callback {
  public:
-  RunFiles(std::string dir, nlohmann::json run_info);
+  // resumed: run.json is kept as it is, and metrics.csv continues from the checkpoint's rows.
+  RunFiles(std::string dir, nlohmann::json run_info, bool resumed = false);
   std::string name() const override { return "RunFiles"; }
   void on_train_begin(TrainingState& s) override;
   void on_epoch_begin(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
+  nlohmann::json state_dict() const override;
+  void load_state_dict(const nlohmann::json& state) override;
 
   static std::string metrics_header();
   static nlohmann::json machine_info();  // versions, CPU model, thread count
@@ -27,6 +30,7 @@ class RunFiles : public Callback {
  private:
   std::string dir_;
   nlohmann::json run_info_;
+  bool resumed_;
   std::string metrics_;
   std::chrono::steady_clock::time_point epoch_start_;
 };

@@ -91,6 +91,28 @@ void TrainFlags::add_to(CLI::App& cmd) {
       ->check(CLI::Range(0, 2));
   cmd.add_option("--data", data, "Fashion-MNIST directory (default $PLATEAU_DATA or the Debian package's)");
   cmd.add_option("--input-shape", input_shape, "per-sample input shape H,W,C (default 28,28,1)");
+  cmd.add_option("--resume", resume, "continue the run in RUN_DIR exactly where its last complete checkpoint left off");
+  cmd.add_option("--resume-weights-only", resume_weights_only,
+                 "start a new run (new schedule and callbacks) from RUN_DIR's latest weights and optimizer state");
+  cmd.add_option("--checkpoint-every-batches", checkpoint_every_batches,
+                 "also checkpoint every N batches (default: at every epoch end only)");
+  cmd.add_option("--keep-last", keep_last, "training checkpoints to keep (default 2)");
+  cmd.add_option("--stop-after-batches", stop_after_batches,
+                 "stop as an interruption does after N batches in all (for testing resume)");
+}
+
+std::vector<std::string> TrainFlags::given_keys(const CLI::App& cmd) const {
+  const std::vector<std::pair<const char*, const char*>> flags{
+      {"--model", "model"},           {"--optimizer", "optimizer"},   {"--lr", "lr"},
+      {"--schedule", "schedule"},     {"--callbacks", "callbacks"},   {"--loss", "loss"},
+      {"--epochs", "epochs"},         {"--batch-size", "batch_size"}, {"--validation-split", "validation_split"},
+      {"--validation-freq", "validation_freq"}, {"--seed", "seed"},   {"--limit", "limit"},
+      {"--no-shuffle", "shuffle"},    {"--init-weights", "init_weights"}, {"--save-weights", "save_weights"},
+      {"--data", "data"},             {"--input-shape", "input_shape"}};
+  std::vector<std::string> keys;
+  for (const auto& [flag, key] : flags)
+    if (cmd.count(flag) > 0) keys.push_back(key);
+  return keys;
 }
 
 void TrainFlags::apply_to(const CLI::App& cmd, TrainConfig& c) const {

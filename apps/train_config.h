@@ -44,8 +44,13 @@ struct TrainFlags {
   uint64_t seed = 0;
   int threads = 0, verbose = 0;
   bool no_shuffle = false;
+  // Run control, not part of the config: resuming and checkpoints.
+  std::string resume, resume_weights_only;
+  int64_t checkpoint_every_batches = 0, keep_last = 2, stop_after_batches = 0;
 
   void add_to(CLI::App& cmd);
+  // The config keys the given flags set (for --resume's conflict check).
+  std::vector<std::string> given_keys(const CLI::App& cmd) const;
   void apply_to(const CLI::App& cmd, TrainConfig& config) const;
 };
 

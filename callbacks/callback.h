@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "callbacks/training_state.h"
+#include "layers/module.h"
 
 namespace plateau {
 
@@ -25,6 +26,9 @@ class Callback {
 
   virtual nlohmann::json state_dict() const { return nlohmann::json::object(); }
   virtual void load_state_dict(const nlohmann::json&) {}
+  // Tensors a callback keeps (EarlyStopping's best weights), saved beside the JSON state.
+  virtual StateDict state_tensors() const { return {}; }
+  virtual void load_state_tensors(const StateDict&) {}
 };
 
 }  // namespace plateau

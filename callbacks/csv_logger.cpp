@@ -1,5 +1,6 @@
 #include "callbacks/csv_logger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -53,7 +54,24 @@ void CSVLogger::on_epoch_end(TrainingState& s) {
   const auto dir = std::filesystem::path(options_.filename).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir);
   io::write_file_atomically(options_.filename, content_);
-  ++rows_written_;
+}
+
+nlohmann::json CSVLogger::state_dict() const {
+  return {{"lines", std::count(content_.begin(), content_.end(), '\n')}, {"keys", keys_}};
+}
+
+void CSVLogger::load_state_dict(const nlohmann::json& j) {
+  const int64_t lines = j.at("lines");
+  keys_ = j.at("keys").get<std::vector<std::string>>();
+  content_.clear();
+  if (!std::filesystem::exists(options_.filename)) return;
+  const std::string text = io::read_file(options_.filename);
+  size_t at = 0;
+  for (int64_t i = 0; i < lines && at < text.size(); ++i) {
+    const size_t nl = text.find('\n', at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  content_ = text.substr(0, at);
 }
 
 }  // namespace plateau::callbacks

@@ -21,14 +21,14 @@ class CSVLogger : public Callback {
   std::string name() const override { return "CSVLogger"; }
   void on_train_begin(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
-  nlohmann::json state_dict() const override { return {{"rows", rows_written_}}; }
-  void load_state_dict(const nlohmann::json& j) override { rows_written_ = j.at("rows"); }
+  nlohmann::json state_dict() const override;
+  // Resuming: the file keeps its header and the rows this run had written, nothing after them.
+  void load_state_dict(const nlohmann::json& j) override;
 
  private:
   CSVLoggerOptions options_;
   std::vector<std::string> keys_;
-  std::string content_;
-  int64_t rows_written_ = 0;
+  std::string content_;  // the whole file as written so far
 };
 
 }  // namespace plateau::callbacks

@@ -36,6 +36,8 @@ class EarlyStopping : public Callback {
   void on_train_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
   void load_state_dict(const nlohmann::json& state) override;
+  StateDict state_tensors() const override { return best_weights_; }
+  void load_state_tensors(const StateDict& t) override { best_weights_ = t; }
 
   const EarlyStoppingOptions& options() const { return options_; }
   int64_t stopped_epoch() const { return stopped_epoch_; }  // 0 when it did not stop, as Keras
@@ -43,8 +45,6 @@ class EarlyStopping : public Callback {
   int64_t wait() const { return wait_; }
   std::optional<double> best() const { return best_; }
   bool has_best_weights() const { return !best_weights_.empty(); }
-  const StateDict& best_weights() const { return best_weights_; }  // for checkpoints
-  void set_best_weights(StateDict weights) { best_weights_ = std::move(weights); }
 
  private:
   EarlyStoppingOptions options_;

@@ -11,6 +11,19 @@ ScheduleCallback::ScheduleCallback(nlohmann::json spec) : spec_(std::move(spec))
 
 void ScheduleCallback::on_train_begin(TrainingState& s) {
   scheduler_ = std::make_unique<Scheduler>(make_schedule(spec_), *s.optimizer);
+  // Continue from where the optimizer is: a resumed run is at its epoch / iteration count.
+  scheduler_->set_step(scheduler_->schedule().unit() == ScheduleUnit::Epoch ? s.epoch : s.optimizer->step_count());
+  lr_at_epoch_begin_ = s.lr();
+}
+
+nlohmann::json ScheduleCallback::state_dict() const {
+  return {{"lr_at_epoch_begin", lr_at_epoch_begin_}, {"step", scheduler_ ? scheduler_->last_step() : 0}};
+}
+
+void ScheduleCallback::load_state_dict(const nlohmann::json& state) {
+  lr_at_epoch_begin_ = state.at("lr_at_epoch_begin");
+  // The step last applied: a run stopped after a batch still had that batch's lr in effect.
+  if (scheduler_) scheduler_->restore_step(state.at("step").get<int64_t>());
 }
 
 void ScheduleCallback::on_epoch_begin(TrainingState& s) {

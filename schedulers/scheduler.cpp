@@ -40,6 +40,11 @@ void Scheduler::set_step(int64_t t) {
   apply();
 }
 
+void Scheduler::restore_step(int64_t t) {
+  PLATEAU_CHECK(t >= 0, "Scheduler: step must be non-negative, got ", t);
+  t_ = t;
+}
+
 void Scheduler::load_state_dict(const nlohmann::json& state) {
   PLATEAU_CHECK(state.contains("t") && state["t"].is_number_integer(), "scheduler state needs an integer t, got ",
                 state.dump());

@@ -17,6 +17,8 @@ class Scheduler {
 
   void step();
   void set_step(int64_t t);  // jump to step t (a callback driving it from the epoch or iteration count)
+  // Sets t without touching the optimizer, whose restored state already holds step t's values.
+  void restore_step(int64_t t);
   int64_t last_step() const { return t_; }  // number of step() calls so far
   const LRSchedule& schedule() const { return *schedule_; }
 

@@ -14,6 +14,9 @@ class Mean {
   void update(double value, double weight = 1.0);
   double result() const;  // 0 before any update, as Keras
   void reset();
+  double total() const { return total_; }
+  double weight() const { return count_; }
+  void restore(double total, double weight) { total_ = total, count_ = weight; }  // resume mid-epoch
 
  private:
   double total_ = 0.0, count_ = 0.0;
@@ -29,6 +32,7 @@ class Accuracy {
   void update(const Tensor& y_pred, const Tensor& y_true);
   double result() const { return mean_.result(); }
   void reset() { mean_.reset(); }
+  Mean& mean() { return mean_; }
 
  private:
   Kind kind_;

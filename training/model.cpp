@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "layers/dropout.h"
 #include "training/data_loader.h"
 #include "training/metrics.h"
 
@@ -125,8 +126,28 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     if (!metrics_.empty()) keys.push_back("val_accuracy");
   }
 
+  interrupted_ = false;
+  FitCursor cursor{o.initial_epoch, 0, 0, 0, 0, 0, 0, false};
+  if (o.resume_from) {
+    cursor = o.resume_from->cursor;
+    PLATEAU_CHECK(!cursor.finished, "fit: the checkpoint is of a finished run; nothing to resume");
+    s.global_step = cursor.global_step;
+  }
+  auto checkpoint = [&](const FitCursor& c) {
+    if (o.checkpoint) o.checkpoint(c);
+  };
+  s.epoch = cursor.epoch;
   callbacks.on_train_begin(s);
-  for (int64_t epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+  if (o.resume_from) {
+    // After on_train_begin, which resets callbacks and lets schedules apply their first step: the
+    // checkpoint's weights, optimizer (lr, momentum included) and callback states win.
+    restore_model_and_optimizer(*o.resume_from);
+    restore_callbacks(*o.resume_from, callbacks);
+  } else {
+    checkpoint(cursor);
+  }
+  for (int64_t epoch = cursor.epoch; epoch < o.epochs; ++epoch) {
+    const bool mid_epoch = epoch == cursor.epoch && cursor.batch > 0;  // resumed inside this epoch
     s.epoch = epoch;
     s.batch = 0;
     net_->train();
@@ -134,9 +155,17 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     Mean loss_mean;
     Accuracy accuracy(loss.kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
                                                                                : Accuracy::Kind::Categorical);
+    int64_t first_batch = 0;
     s.logs.clear();
-    callbacks.on_epoch_begin(s);
-    for (int64_t b = 0; b < loader.batches(); ++b) {
+    if (mid_epoch) {  // on_epoch_begin already ran before the checkpoint
+      first_batch = cursor.batch;
+      s.batch = cursor.batch - 1;  // the last batch done before the checkpoint
+      loss_mean.restore(cursor.loss_sum, cursor.loss_weight);
+      accuracy.mean().restore(cursor.accuracy_sum, cursor.accuracy_weight);
+    } else {
+      callbacks.on_epoch_begin(s);
+    }
+    for (int64_t b = first_batch; b < loader.batches(); ++b) {
       s.batch = b;
       s.logs.clear();
       callbacks.on_batch_begin(s);
@@ -154,6 +183,14 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
       if (!metrics_.empty()) s.logs["accuracy"] = accuracy.result();
       callbacks.on_batch_end(s);
       ++s.global_step;
+      const FitCursor here{epoch, b + 1, s.global_step, loss_mean.total(), loss_mean.weight(),
+                           accuracy.mean().total(), accuracy.mean().weight(), false};
+      if (o.interrupt && o.interrupt()) {
+        checkpoint(here);
+        interrupted_ = true;
+        return callbacks.history();
+      }
+      if (o.checkpoint_every_batches > 0 && s.global_step % o.checkpoint_every_batches == 0) checkpoint(here);
       if (s.stop_training) break;
     }
     Logs logs{{"loss", loss_mean.result()}};
@@ -164,9 +201,73 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     s.logs = logs;
     callbacks.on_epoch_end(s);
     if (s.stop_training) break;
+    if (epoch + 1 < o.epochs) checkpoint(FitCursor{epoch + 1, 0, s.global_step, 0, 0, 0, 0, false});
   }
   callbacks.on_train_end(s);
+  checkpoint(FitCursor{s.epoch + 1, 0, s.global_step, 0, 0, 0, 0, true});
   return callbacks.history();
+}
+
+TrainingCheckpoint Model::capture(const CallbackList& callbacks, const FitCursor& cursor) const {
+  TrainingCheckpoint c;
+  c.model = net_->state_dict();
+  c.optimizer = optimizer_->state_dict();
+  c.cursor = cursor;
+  const std::vector<Callback*> all = callbacks.all();
+  for (size_t i = 0; i < all.size(); ++i) {
+    c.callbacks.push_back({{"name", all[i]->name()}, {"state", all[i]->state_dict()}});
+    StateDict tensors = all[i]->state_tensors();
+    if (!tensors.empty()) c.callback_tensors.emplace_back(i, std::move(tensors));
+  }
+  for (size_t i = 0; i < net_->layers().size(); ++i)
+    if (auto* d = dynamic_cast<Dropout*>(net_->layers()[i].get())) c.rng[std::to_string(i)] = d->rng().state();
+  for (const LrChange& ch : state_.lr_changes)
+    c.lr_changes.push_back({{"epoch", ch.epoch}, {"source", ch.source}, {"old_lr", ch.old_lr},
+                            {"new_lr", ch.new_lr}, {"reason", ch.reason}});
+  return c;
+}
+
+void Model::restore_model_and_optimizer(const TrainingCheckpoint& c) {
+  // All or nothing: the weights go in first (load_state_dict checks every name and shape), and are
+  // put back if the random streams or the optimizer state do not fit.
+  const StateDict before = net_->state_dict();
+  net_->load_state_dict(c.model, "checkpoint");
+  try {
+    for (const auto& [key, state] : c.rng.items()) {
+      const size_t i = std::stoul(key);
+      PLATEAU_CHECK(i < net_->layers().size() && dynamic_cast<Dropout*>(net_->layers()[i].get()),
+                    "checkpoint has a random stream for layer ", key, ", which is not a Dropout layer of this model");
+    }
+    optimizer_->load_state_dict(c.optimizer);
+  } catch (const Error&) {
+    net_->load_state_dict(before, "previous weights");
+    throw;
+  }
+  for (const auto& [key, state] : c.rng.items())
+    dynamic_cast<Dropout*>(net_->layers()[std::stoul(key)].get())->rng().set_state(state.get<std::array<uint64_t, 4>>());
+  state_.lr_changes.clear();
+  for (const auto& ch : c.lr_changes)
+    state_.lr_changes.push_back({ch.at("epoch"), ch.at("source"), ch.at("old_lr"), ch.at("new_lr"), ch.at("reason")});
+}
+
+void Model::restore_callbacks(const TrainingCheckpoint& c, CallbackList& callbacks) {
+  const std::vector<Callback*> all = callbacks.all();
+  PLATEAU_CHECK(c.callbacks.size() == all.size(), "checkpoint has ", c.callbacks.size(), " callbacks, this run has ",
+                all.size(), "; resume with the same callbacks");
+  for (size_t i = 0; i < all.size(); ++i)
+    PLATEAU_CHECK(c.callbacks[i]["name"] == all[i]->name(), "checkpoint callback ", i, " is ",
+                  c.callbacks[i]["name"].dump(), ", this run's is \"", all[i]->name(), "\"");
+  for (size_t i = 0; i < all.size(); ++i) {
+    try {
+      all[i]->load_state_dict(c.callbacks[i]["state"]);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(cat("checkpoint state of callback ", all[i]->name(), " is malformed: ", e.what()));
+    }
+  }
+  for (const auto& [index, tensors] : c.callback_tensors) {
+    PLATEAU_CHECK(index < all.size(), "checkpoint has tensors for callback ", index, " of ", all.size());
+    all[index]->load_state_tensors(tensors);
+  }
 }
 
 }  // namespace plateau

@@ -17,6 +17,7 @@
 #include "datasets/image_dataset.h"
 #include "layers/sequential.h"
 #include "optim/optimizer.h"
+#include "training/checkpoint.h"
 #include "training/loss.h"
 
 namespace plateau {
@@ -30,7 +31,18 @@ struct FitOptions {
   bool shuffle = true;
   int64_t initial_epoch = 0;
   uint64_t seed = 0;                             // the shuffle order
-  std::function<void(const std::string&)> print;  // messages for the user (LR log, warnings)
+  std::function<void(const std::string&)> print = nullptr;  // messages for the user (LR log, warnings)
+
+  // Exact resume and crash safety (training/checkpoint.h). `resume_from` continues a run: weights,
+  // optimizer, random streams and callbacks as they were, from its cursor (mid-epoch included).
+  const TrainingCheckpoint* resume_from = nullptr;
+  // Called with the cursor to continue from: at train begin, after every epoch, every
+  // `checkpoint_every_batches` batches, on interruption and when training finishes.
+  std::function<void(const FitCursor&)> checkpoint = nullptr;
+  int64_t checkpoint_every_batches = 0;
+  // Checked after every batch; when it returns true, fit() checkpoints and returns at once
+  // (no on_epoch_end, no on_train_end), and interrupted() is true.
+  std::function<bool()> interrupt = nullptr;
 };
 
 class Model {
@@ -47,6 +59,13 @@ class Model {
   Optimizer& optimizer();
   const Loss& loss() const;
   TrainingState& state() { return state_; }  // the last fit's state (epoch, global step, lr changes)
+  bool interrupted() const { return interrupted_; }
+
+  // The whole training state at `cursor`, and its restoration (weights, optimizer, random streams;
+  // callbacks separately, after their on_train_begin).
+  TrainingCheckpoint capture(const CallbackList& callbacks, const FitCursor& cursor) const;
+  void restore_model_and_optimizer(const TrainingCheckpoint& checkpoint);
+  static void restore_callbacks(const TrainingCheckpoint& checkpoint, CallbackList& callbacks);
 
  private:
   Tensor targets(const ImageDataset& data, const std::vector<int64_t>& indices, int64_t classes) const;
@@ -57,6 +76,7 @@ class Model {
   std::optional<Loss> loss_;
   std::vector<std::string> metrics_;
   TrainingState state_;
+  bool interrupted_ = false;
 };
 
 }  // namespace plateau
