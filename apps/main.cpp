@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   plateau::apps::add_evaluate_command(app);
   plateau::apps::add_predict_command(app);
   plateau::apps::add_replay_command(app);
+  plateau::apps::add_sweep_command(app);
+  plateau::apps::add_compare_command(app);
+  plateau::apps::add_lr_find_command(app);
+  plateau::apps::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

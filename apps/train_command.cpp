@@ -15,6 +15,8 @@
 
 #include "apps/commands.h"
 #include "apps/run_files.h"
+#include "apps/run_summary.h"
+#include "apps/training_run.h"
 #include "apps/train_config.h"
 #include "callbacks/callback_spec.h"
 #include "callbacks/early_stopping.h"
@@ -44,24 +46,8 @@ std::string default_run_dir() {
   return dir;
 }
 
-nlohmann::json read_json_file(const std::string& path) {
-  PLATEAU_CHECK(std::filesystem::is_regular_file(path), "--config '", path, "' does not exist");
-  try {
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(cat("--config '", path, "' is not valid JSON: ", e.what()));
-  }
-}
-
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_signal(int) { g_interrupted = 1; }
-
-struct RunControl {
-  std::string resume_dir;           // --resume
-  std::string weights_only_dir;     // --resume-weights-only
-  int64_t checkpoint_every_batches = 0, keep_last = 2, stop_after_batches = 0;
-};
 
 std::filesystem::path checkpoint_dir(const std::string& run_dir) {
   return std::filesystem::path(run_dir) / "checkpoints";
@@ -108,6 +94,18 @@ TrainingCheckpoint latest_checkpoint(const std::string& run_dir, std::string* us
 void prune_checkpoints(const std::string& run_dir, int64_t keep_last) {
   const auto files = list_checkpoints(run_dir);
   for (size_t i = 0; i + static_cast<size_t>(keep_last) < files.size(); ++i) std::filesystem::remove(files[i]);
+}
+
+}  // namespace
+
+nlohmann::json read_json_file(const std::string& path) {
+  PLATEAU_CHECK(std::filesystem::is_regular_file(path), "--config '", path, "' does not exist");
+  try {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(cat("--config '", path, "' is not valid JSON: ", e.what()));
+  }
 }
 
 void run_training(TrainConfig c, const RunControl& control) {
@@ -239,10 +237,19 @@ void run_training(TrainConfig c, const RunControl& control) {
   io::write_file_atomically((std::filesystem::path(c.run_dir) / "results.json").string(), results.dump(2) + "\n");
   save_weights(model.net(), (std::filesystem::path(c.run_dir) / "final.safetensors").string());
   if (!c.save_weights.empty()) save_weights(model.net(), c.save_weights);
+  write_run_charts(read_run(c.run_dir));
   std::printf("Run directory: %s\n", c.run_dir.c_str());
 }
 
-}  // namespace
+TrainConfig resume_config(const std::string& run_dir) {
+  const auto run_json = std::filesystem::path(run_dir) / "run.json";
+  PLATEAU_CHECK(std::filesystem::is_regular_file(run_json), "--resume: '", run_dir,
+                "' has no run.json; is it a run directory?");
+  TrainConfig config;
+  config.apply_json(read_json_file(run_json.string()).at("config"));
+  config.run_dir = run_dir;
+  return config;
+}
 
 void add_train_command(CLI::App& app) {
   auto flags = std::make_shared<TrainFlags>();
@@ -257,10 +264,7 @@ void add_train_command(CLI::App& app) {
     TrainConfig config;
     if (!control.resume_dir.empty()) {
       // The run's own config, from its run.json; flags may only repeat it.
-      const auto run_json = std::filesystem::path(control.resume_dir) / "run.json";
-      PLATEAU_CHECK(std::filesystem::is_regular_file(run_json), "--resume: '", control.resume_dir,
-                    "' has no run.json; is it a run directory?");
-      config.apply_json(read_json_file(run_json.string()).at("config"));
+      config = resume_config(control.resume_dir);
       TrainConfig wanted = config;
       if (!flags->config.empty()) wanted.apply_json(read_json_file(flags->config));
       flags->apply_to(*cmd, wanted);

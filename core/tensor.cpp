@@ -1,5 +1,7 @@
 #include "core/tensor.h"
 
+#include <malloc.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -9,6 +11,15 @@ namespace plateau {
 namespace {
 
 constexpr size_t kAlign = 64;
+
+// glibc serves blocks of 128 KiB and more with mmap and returns them on free, so every training step
+// would fault in fresh zeroed pages for its activations; keeping them in the heap lets the next step
+// reuse them.
+[[maybe_unused]] const bool kMallocTuned = [] {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  return true;
+}();
 
 float* allocate(int64_t numel) {
   size_t bytes = static_cast<size_t>(numel) * sizeof(float);
@@ -33,6 +44,14 @@ Tensor::Tensor(Shape shape, const std::vector<float>& values)
   PLATEAU_CHECK(static_cast<int64_t>(values.size()) == numel_, "Tensor: shape ", shape_, " needs ", numel_,
                 " values, got ", values.size());
   std::memcpy(data_.get(), values.data(), values.size() * sizeof(float));
+}
+
+Tensor Tensor::uninitialized(Shape shape) {
+  Tensor t;
+  t.shape_ = std::move(shape);
+  t.numel_ = t.shape_.numel();
+  t.data_.reset(allocate(t.numel_));
+  return t;
 }
 
 Tensor::Tensor(const Tensor& other) : shape_(other.shape_), numel_(other.numel_) {

@@ -15,6 +15,8 @@ class Tensor {
   Tensor() = default;  // empty: rank 0 shape with no storage
   explicit Tensor(Shape shape, float fill = 0.0f);
   Tensor(Shape shape, const std::vector<float>& values);  // values.size() must equal numel
+  // Storage left unset, for kernel outputs that write every element.
+  static Tensor uninitialized(Shape shape);
 
   Tensor(const Tensor& other);
   Tensor& operator=(const Tensor& other);

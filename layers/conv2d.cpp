@@ -57,7 +57,14 @@ Variable Conv2D::convolve(const Variable& x) {
   return fn::conv2d(x, weight_, bias_, params_);
 }
 
-Variable Conv2D::forward(const Variable& x) { return apply_activation(options_.activation, convolve(x)); }
+Variable Conv2D::forward(const Variable& x) {
+  if (options_.activation == "relu") {  // fused into the convolution kernel
+    check_built("forward");
+    PLATEAU_CHECK(x.shape().rank() == 4, "Conv2D '", name(), "' expects (N,C,H,W) input, got shape ", x.shape());
+    return fn::conv2d(x, weight_, bias_, params_, /*relu=*/true);
+  }
+  return apply_activation(options_.activation, convolve(x));
+}
 
 Variable Conv2D::forward_without_softmax(const Variable& x) {
   return options_.activation == "softmax" ? convolve(x) : forward(x);

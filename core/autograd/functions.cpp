@@ -24,7 +24,7 @@ const Tensor& value_or_empty(const Variable& v) {
 Variable matmul(const Variable& a, const Variable& b) {
   return Variable::from_op(
       ops::matmul_forward(a.value(), b.value()), {a, b},
-      [a, b](const Tensor& dy) {
+      [a, b](const Tensor& dy, const Tensor&) {
         ops::MatmulGrads g = ops::matmul_backward(dy, a.value(), b.value());
         return std::vector<Tensor>{std::move(g.da), std::move(g.db)};
       },
@@ -34,21 +34,23 @@ Variable matmul(const Variable& a, const Variable& b) {
 Variable linear(const Variable& x, const Variable& w, const Variable& b) {
   return Variable::from_op(
       ops::linear_forward(x.value(), w.value(), value_or_empty(b)), {x, w, b},
-      [x, w, b](const Tensor& dy) {
+      [x, w, b](const Tensor& dy, const Tensor&) {
         ops::LinearGrads g = ops::linear_backward(dy, x.value(), w.value(), b.defined());
         return std::vector<Tensor>{wants(x) ? std::move(g.dx) : Tensor(), std::move(g.dw), std::move(g.db)};
       },
       "linear");
 }
 
-Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const ops::Conv2dParams& p) {
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const ops::Conv2dParams& p, bool relu) {
   return Variable::from_op(
-      ops::conv2d_forward(x.value(), w.value(), value_or_empty(b), p), {x, w, b},
-      [x, w, b, p](const Tensor& dy) {
-        ops::Conv2dGrads g = ops::conv2d_backward(dy, x.value(), w.value(), p, b.defined(), wants(x));
+      ops::conv2d_forward(x.value(), w.value(), value_or_empty(b), p, relu), {x, w, b},
+      [x, w, b, p, relu](const Tensor& dy, const Tensor& y) {
+        // fused ReLU: the gradient passes where the output is positive
+        const Tensor masked = relu ? ops::relu_backward(dy, y) : Tensor();
+        ops::Conv2dGrads g = ops::conv2d_backward(relu ? masked : dy, x.value(), w.value(), p, b.defined(), wants(x));
         return std::vector<Tensor>{std::move(g.dx), std::move(g.dw), std::move(g.db)};
       },
-      "conv2d");
+      relu ? "conv2d_relu" : "conv2d");
 }
 
 Variable max_pool2d(const Variable& x, const ops::MaxPool2dParams& p) {
@@ -57,7 +59,7 @@ Variable max_pool2d(const Variable& x, const ops::MaxPool2dParams& p) {
   const Shape x_shape = x.shape();
   return Variable::from_op(
       std::move(r.y), {x},
-      [argmax, x_shape](const Tensor& dy) {
+      [argmax, x_shape](const Tensor& dy, const Tensor&) {
         return std::vector<Tensor>{ops::max_pool2d_backward(dy, *argmax, x_shape)};
       },
       "max_pool2d");
@@ -71,7 +73,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
   auto saved = std::make_shared<std::pair<Tensor, Tensor>>(std::move(r.mean), std::move(r.invstd));
   return Variable::from_op(
       std::move(r.y), {x, gamma, beta},
-      [x, gamma, beta, saved](const Tensor& dy) {
+      [x, gamma, beta, saved](const Tensor& dy, const Tensor&) {
         ops::BatchNormGrads g = ops::batch_norm_backward_train(dy, x.value(), value_or_empty(gamma),
                                                                value_or_empty(beta), saved->first, saved->second);
         return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
@@ -85,7 +87,7 @@ Variable batch_norm_inference(const Variable& x, const Variable& gamma, const Va
       ops::batch_norm_forward_infer(x.value(), value_or_empty(gamma), value_or_empty(beta), running_mean, running_var,
                                     eps),
       {x, gamma, beta},
-      [x, gamma, beta, running_mean, running_var, eps](const Tensor& dy) {
+      [x, gamma, beta, running_mean, running_var, eps](const Tensor& dy, const Tensor&) {
         ops::BatchNormGrads g = ops::batch_norm_backward_infer(dy, x.value(), value_or_empty(gamma),
                                                                value_or_empty(beta), running_mean, running_var, eps);
         return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
@@ -98,7 +100,7 @@ Variable dropout(const Variable& x, double rate, Rng& rng) {
   auto mask = std::make_shared<Tensor>(std::move(r.mask));
   return Variable::from_op(
       std::move(r.y), {x},
-      [mask](const Tensor& dy) { return std::vector<Tensor>{ops::dropout_backward(dy, *mask)}; }, "dropout");
+      [mask](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{ops::dropout_backward(dy, *mask)}; }, "dropout");
 }
 
 // An activation whose backward needs only its output y, saved once in the closure.
@@ -107,7 +109,7 @@ Variable unary_from_output(const Variable& x, Tensor (*forward)(const Tensor&),
   auto y = std::make_shared<Tensor>(forward(x.value()));
   Tensor out = *y;
   return Variable::from_op(
-      std::move(out), {x}, [y, backward](const Tensor& dy) { return std::vector<Tensor>{backward(dy, *y)}; }, op);
+      std::move(out), {x}, [y, backward](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{backward(dy, *y)}; }, op);
 }
 
 Variable relu(const Variable& x) { return unary_from_output(x, ops::relu_forward, ops::relu_backward, "relu"); }
@@ -127,7 +129,7 @@ Variable softmax_cross_entropy(const Variable& logits, const Tensor& target) {
   auto probs = std::make_shared<Tensor>(std::move(r.probs));
   return Variable::from_op(
       std::move(r.loss), {logits},
-      [probs, target](const Tensor& dloss) {
+      [probs, target](const Tensor& dloss, const Tensor&) {
         return std::vector<Tensor>{ops::softmax_cross_entropy_backward(dloss.item(), *probs, target)};
       },
       "softmax_cross_entropy");
@@ -138,7 +140,7 @@ Variable sparse_softmax_cross_entropy(const Variable& logits, const std::vector<
   auto probs = std::make_shared<Tensor>(std::move(r.probs));
   return Variable::from_op(
       std::move(r.loss), {logits},
-      [probs, labels](const Tensor& dloss) {
+      [probs, labels](const Tensor& dloss, const Tensor&) {
         return std::vector<Tensor>{ops::sparse_softmax_cross_entropy_backward(dloss.item(), *probs, labels)};
       },
       "sparse_softmax_cross_entropy");
@@ -147,7 +149,7 @@ Variable sparse_softmax_cross_entropy(const Variable& logits, const std::vector<
 Variable crossentropy_from_probs(const Variable& probs, const Tensor& target) {
   return Variable::from_op(
       ops::crossentropy_from_probs_forward(probs.value(), target), {probs},
-      [probs, target](const Tensor& dloss) {
+      [probs, target](const Tensor& dloss, const Tensor&) {
         return std::vector<Tensor>{ops::crossentropy_from_probs_backward(dloss.item(), probs.value(), target)};
       },
       "crossentropy_from_probs");
@@ -156,7 +158,7 @@ Variable crossentropy_from_probs(const Variable& probs, const Tensor& target) {
 Variable mse(const Variable& prediction, const Tensor& target) {
   return Variable::from_op(
       ops::mse_forward(prediction.value(), target), {prediction},
-      [prediction, target](const Tensor& dloss) {
+      [prediction, target](const Tensor& dloss, const Tensor&) {
         return std::vector<Tensor>{ops::mse_backward(dloss.item(), prediction.value(), target)};
       },
       "mse");
@@ -165,13 +167,13 @@ Variable mse(const Variable& prediction, const Tensor& target) {
 Variable add(const Variable& a, const Variable& b) {
   return Variable::from_op(
       ops::add_forward(a.value(), b.value()), {a, b},
-      [](const Tensor& dy) { return std::vector<Tensor>{dy, dy}; }, "add");
+      [](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{dy, dy}; }, "add");
 }
 
 Variable mul(const Variable& a, const Variable& b) {
   return Variable::from_op(
       ops::mul_forward(a.value(), b.value()), {a, b},
-      [a, b](const Tensor& dy) {
+      [a, b](const Tensor& dy, const Tensor&) {
         return std::vector<Tensor>{wants(a) ? ops::mul_forward(dy, b.value()) : Tensor(),
                                    wants(b) ? ops::mul_forward(dy, a.value()) : Tensor()};
       },
@@ -182,14 +184,14 @@ Variable sum(const Variable& x) {
   const Shape shape = x.shape();
   return Variable::from_op(
       ops::sum_forward(x.value()), {x},
-      [shape](const Tensor& dy) { return std::vector<Tensor>{ops::fill_like(shape, dy.item())}; }, "sum");
+      [shape](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{ops::fill_like(shape, dy.item())}; }, "sum");
 }
 
 Variable mean(const Variable& x) {
   const Shape shape = x.shape();
   return Variable::from_op(
       ops::mean_forward(x.value()), {x},
-      [shape](const Tensor& dy) {
+      [shape](const Tensor& dy, const Tensor&) {
         return std::vector<Tensor>{
             ops::fill_like(shape, static_cast<float>(dy.item() / static_cast<double>(shape.numel())))};
       },
@@ -199,7 +201,7 @@ Variable mean(const Variable& x) {
 Variable reshape(const Variable& x, const Shape& shape) {
   const Shape from = x.shape();
   return Variable::from_op(
-      x.value().reshaped(shape), {x}, [from](const Tensor& dy) { return std::vector<Tensor>{dy.reshaped(from)}; },
+      x.value().reshaped(shape), {x}, [from](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{dy.reshaped(from)}; },
       "reshape");
 }
 

@@ -13,7 +13,9 @@ namespace plateau::fn {
 
 Variable matmul(const Variable& a, const Variable& b);                      // (M,K)·(K,N)
 Variable linear(const Variable& x, const Variable& w, const Variable& b);   // x·wᵀ + b; b may be undefined
-Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const ops::Conv2dParams& p);
+// relu=true fuses max(·, 0) into the convolution (forward and backward).
+Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const ops::Conv2dParams& p,
+                bool relu = false);
 Variable max_pool2d(const Variable& x, const ops::MaxPool2dParams& p);
 
 // Training-mode batch norm; writes the batch mean and biased variance (C) for running statistics.

@@ -96,7 +96,7 @@ void Variable::backward(const Tensor& grad_output, bool retain_graph) {
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node* n = *it;
     if (!n->backward || n->grad.empty()) continue;  // a leaf, or no gradient flows here
-    std::vector<Tensor> grads = n->backward(n->grad);
+    std::vector<Tensor> grads = n->backward(n->grad, n->value);
     PLATEAU_CHECK(grads.size() == n->inputs.size(), "backward: op ", n->op, " returned ", grads.size(),
                   " gradients for ", n->inputs.size(), " inputs");
     for (size_t i = 0; i < grads.size(); ++i) {

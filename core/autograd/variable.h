@@ -15,9 +15,10 @@ namespace plateau {
 
 class Variable {
  public:
-  // Given d(loss)/d(output), returns d(loss)/d(input) for each input, in order; an empty Tensor
-  // for an input that does not require a gradient.
-  using BackwardFn = std::function<std::vector<Tensor>(const Tensor& dout)>;
+  // Given d(loss)/d(output) and the output itself, returns d(loss)/d(input) for each input, in order;
+  // an empty Tensor for an input that does not require a gradient. (Ops whose backward needs their
+  // output, such as ReLU, read it here instead of keeping a copy.)
+  using BackwardFn = std::function<std::vector<Tensor>(const Tensor& dout, const Tensor& out)>;
 
   Variable() = default;  // undefined: no node
   explicit Variable(Tensor value, bool requires_grad = false);

@@ -1,5 +1,6 @@
 #include "core/ops/conv2d.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/error.h"
@@ -9,7 +10,9 @@
 namespace plateau::ops {
 namespace {
 
-constexpr int64_t kSampleSlice = 8;  // samples per slice of the weight-gradient reduction
+// Samples per GEMM: im2col of a group of samples side by side gives one wide product, which runs far
+// faster than one small product per sample. Also the fixed slice of the weight-gradient reduction.
+constexpr int64_t kGroup = 8;
 
 struct Geometry {
   int64_t N, C, H, W, K, R, S, P, Q;
@@ -36,12 +39,13 @@ Geometry check_shapes(const Tensor& x, const Tensor& w, const Conv2dParams& p, c
   return g;
 }
 
-// col (C·R·S, P·Q) <- one sample x_n (C,H,W); rows ordered (c, r, s) to match w (K, C·R·S).
-void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* col) {
+// col (C·R·S, ld) columns [offset, offset + P·Q) <- one sample x_n (C,H,W); rows ordered (c, r, s)
+// to match w (K, C·R·S).
+void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* col, int64_t ld, int64_t offset) {
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
-        float* row = col + ((c * g.R + r) * g.S + s) * g.cols();
+        float* row = col + ((c * g.R + r) * g.S + s) * ld + offset;
         for (int64_t i = 0; i < g.P; ++i) {
           const int64_t h = i * p.stride_h - p.pad_top + r;
           float* out = row + i * g.Q;
@@ -58,12 +62,12 @@ void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* c
       }
 }
 
-// dx_n (C,H,W) += scatter of dcol (C·R·S, P·Q); the inverse of im2col.
-void col2im(const float* dcol, const Geometry& g, const Conv2dParams& p, float* dx_n) {
+// dx_n (C,H,W) += scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
+void col2im(const float* dcol, const Geometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
-        const float* row = dcol + ((c * g.R + r) * g.S + s) * g.cols();
+        const float* row = dcol + ((c * g.R + r) * g.S + s) * ld + offset;
         for (int64_t i = 0; i < g.P; ++i) {
           const int64_t h = i * p.stride_h - p.pad_top + r;
           if (h < 0 || h >= g.H) continue;
@@ -82,18 +86,39 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int stride, int pad_before,
   return (in + pad_before + pad_after - kernel) / stride + 1;
 }
 
-Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
+// Per-thread scratch buffers, kept between calls so a training step allocates them only once.
+// Tensors, so they are 64-byte aligned whatever the thread.
+Tensor& scratch(int which, size_t size) {
+  thread_local Tensor buffers[3];
+  if (buffers[which].numel() < static_cast<int64_t>(size))
+    buffers[which] = Tensor::uninitialized(Shape{static_cast<int64_t>(size)});
+  return buffers[which];
+}
+
+Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu) {
   const Geometry g = check_shapes(x, w, p, "conv2d");
   const bool has_bias = !b.empty();
   if (has_bias)
     PLATEAU_CHECK(b.shape() == Shape({g.K}), "conv2d: bias has shape ", b.shape(), ", expected [", g.K, "]");
-  Tensor y(Shape{g.N, g.K, g.P, g.Q});
-  for_each_slice(g.N, 1, [&](int64_t n, int64_t, int64_t) {
-    std::vector<float> col(static_cast<size_t>(g.rows() * g.cols()));
-    im2col(x.data() + n * g.C * g.H * g.W, g, p, col.data());
-    auto y_n = view(y.data() + n * g.K * g.cols(), g.K, g.cols());
-    y_n.noalias() = view(w.data(), g.K, g.rows()) * view(col.data(), g.rows(), g.cols());
-    if (has_bias) y_n.colwise() += view(b.data(), g.K, 1).col(0);
+  Tensor y = Tensor::uninitialized(Shape{g.N, g.K, g.P, g.Q});
+  const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
+  for_each_slice(g.N, kGroup, [&](int64_t, int64_t n0, int64_t n1) {
+    const int64_t cols = (n1 - n0) * PQ;
+    float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
+    float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
+    for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
+    view(out, g.K, cols).noalias() = view(w.data(), g.K, g.rows()) * view(col, g.rows(), cols);
+    for (int64_t n = n0; n < n1; ++n)  // (K, group·PQ) -> y[n] (K, PQ), with bias and ReLU fused
+      for (int64_t k = 0; k < g.K; ++k) {
+        const float bias = has_bias ? b[k] : 0.0f;
+        const float* src = out + k * cols + (n - n0) * PQ;
+        float* dst = y.data() + (n * g.K + k) * PQ;
+        if (relu) {
+          for (int64_t j = 0; j < PQ; ++j) dst[j] = std::max(src[j] + bias, 0.0f);
+        } else {
+          for (int64_t j = 0; j < PQ; ++j) dst[j] = src[j] + bias;
+        }
+      }
   });
   return y;
 }
@@ -104,22 +129,28 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   PLATEAU_CHECK(dy.shape() == Shape({g.N, g.K, g.P, g.Q}), "conv2d_backward: dy has shape ", dy.shape(),
                 ", expected [", g.N, ",", g.K, ",", g.P, ",", g.Q, "]");
   Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor(Shape{g.K}) : Tensor()};
-  const size_t slices = static_cast<size_t>(slice_count(g.N, kSampleSlice));
+  const size_t slices = static_cast<size_t>(slice_count(g.N, kGroup));
   std::vector<Tensor> dw_parts(slices, Tensor(w.shape()));
   std::vector<Tensor> db_parts(has_bias ? slices : 0, Tensor(Shape{g.K}));
+  const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
   const auto w_mat = view(w.data(), g.K, g.rows());
-  for_each_slice(g.N, kSampleSlice, [&](int64_t s, int64_t n0, int64_t n1) {
-    std::vector<float> col(static_cast<size_t>(g.rows() * g.cols()));
-    auto dw_part = view(dw_parts[s].data(), g.K, g.rows());
+  for_each_slice(g.N, kGroup, [&](int64_t s, int64_t n0, int64_t n1) {
+    const int64_t cols = (n1 - n0) * PQ;
+    float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
+    float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
     for (int64_t n = n0; n < n1; ++n) {
-      const auto dy_n = view(dy.data() + n * g.K * g.cols(), g.K, g.cols());
-      im2col(x.data() + n * g.C * g.H * g.W, g, p, col.data());
-      dw_part.noalias() += dy_n * view(col.data(), g.rows(), g.cols()).transpose();
-      if (has_bias) view(db_parts[s].data(), g.K, 1) += dy_n.rowwise().sum();
-      if (need_dx) {
-        view(col.data(), g.rows(), g.cols()).noalias() = w_mat.transpose() * dy_n;
-        col2im(col.data(), g, p, grads.dx.data() + n * g.C * g.H * g.W);
-      }
+      im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
+      for (int64_t k = 0; k < g.K; ++k)  // dy[n] (K, PQ) -> (K, group·PQ)
+        std::copy_n(dy.data() + (n * g.K + k) * PQ, PQ, dyg + k * cols + (n - n0) * PQ);
+    }
+    const auto dy_g = view(dyg, g.K, cols);
+    view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
+    if (has_bias)  // an explicit loop: Eigen's reductions vectorize differently with the buffer's alignment
+      for (int64_t k = 0; k < g.K; ++k) db_parts[s][k] = static_cast<float>(sum_fixed_order(dyg + k * cols, cols));
+    if (need_dx) {
+      float* dcol = scratch(2, static_cast<size_t>(g.rows() * cols)).data();
+      view(dcol, g.rows(), cols).noalias() = w_mat.transpose() * dy_g;
+      for (int64_t n = n0; n < n1; ++n) col2im(dcol, g, p, grads.dx.data() + n * CHW, cols, (n - n0) * PQ);
     }
   });
   add_in_order(dw_parts, grads.dw);

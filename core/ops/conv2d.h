@@ -14,8 +14,8 @@ struct Conv2dParams {
 // Output size along one axis: (in + pad_before + pad_after - kernel) / stride + 1.
 int64_t conv_output_size(int64_t in, int64_t kernel, int stride, int pad_before, int pad_after);
 
-// x (N,C,H,W), w (K,C,R,S), b (K) or empty -> y (N,K,P,Q)
-Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p);
+// x (N,C,H,W), w (K,C,R,S), b (K) or empty -> y (N,K,P,Q); relu=true fuses max(y, 0)
+Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu = false);
 
 struct Conv2dGrads {
   Tensor dx;  // (N,C,H,W), empty when not requested

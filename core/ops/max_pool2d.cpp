@@ -26,6 +26,7 @@ MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
   const int64_t P = conv_output_size(H, p.pool_h, p.stride_h, p.pad_top, p.pad_bottom);
   const int64_t Q = conv_output_size(W, p.pool_w, p.stride_w, p.pad_left, p.pad_right);
   MaxPool2dResult r{Tensor(Shape{N, C, P, Q}), std::vector<int32_t>(static_cast<size_t>(N * C * P * Q))};
+  const bool unpadded = p.pad_top == 0 && p.pad_bottom == 0 && p.pad_left == 0 && p.pad_right == 0;
   for_each_slice(N * C, 16, [&](int64_t, int64_t plane0, int64_t plane1) {
     for (int64_t plane = plane0; plane < plane1; ++plane) {
       const float* in = x.data() + plane * H * W;
@@ -33,18 +34,32 @@ MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
       int32_t* arg = r.argmax.data() + plane * P * Q;
       for (int64_t i = 0; i < P; ++i)
         for (int64_t j = 0; j < Q; ++j) {
+          const int64_t h0 = i * p.stride_h - p.pad_top, w0 = j * p.stride_w - p.pad_left;
           float best = -std::numeric_limits<float>::infinity();
           int64_t best_at = -1;
-          for (int64_t a = 0; a < p.pool_h; ++a) {
-            const int64_t h = i * p.stride_h - p.pad_top + a;
-            if (h < 0 || h >= H) continue;
-            for (int64_t b = 0; b < p.pool_w; ++b) {
-              const int64_t w = j * p.stride_w - p.pad_left + b;
-              if (w < 0 || w >= W) continue;
-              const float v = in[h * W + w];
-              if (best_at < 0 || v > best || v != v) {  // first maximum wins; NaN propagates
-                best = v;
-                best_at = h * W + w;
+          if (unpadded) {  // every window lies inside the input: no bounds checks
+            best_at = h0 * W + w0;
+            best = in[best_at];
+            for (int64_t a = 0; a < p.pool_h; ++a)
+              for (int64_t b = 0; b < p.pool_w; ++b) {
+                const int64_t at = (h0 + a) * W + w0 + b;
+                const float v = in[at];
+                const bool take = v > best || v != v;  // first maximum wins; NaN propagates
+                best = take ? v : best;                // selects, not branches: maxima are unpredictable
+                best_at = take ? at : best_at;
+              }
+          } else {
+            for (int64_t a = 0; a < p.pool_h; ++a) {
+              const int64_t h = h0 + a;
+              if (h < 0 || h >= H) continue;
+              for (int64_t b = 0; b < p.pool_w; ++b) {
+                const int64_t w = w0 + b;
+                if (w < 0 || w >= W) continue;
+                const float v = in[h * W + w];
+                if (best_at < 0 || v > best || v != v) {
+                  best = v;
+                  best_at = h * W + w;
+                }
               }
             }
           }

@@ -25,6 +25,17 @@ void for_each_slice(int64_t n, int64_t slice, Body&& body) {
   }
 }
 
+// Σ p[0..n) in double with 8 interleaved accumulators added in a fixed order: the same result on every
+// run and thread count, and a loop that vectorizes (one running sum would wait on each add).
+inline double sum_fixed_order(const float* p, int64_t n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) acc[j] += p[i + j];
+  for (int j = 0; i < n; ++i, ++j) acc[j] += p[i];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 // out += parts[0] + parts[1] + … summed in slice order; every part has out's shape.
 inline void add_in_order(const std::vector<Tensor>& parts, Tensor& out) {
   for (const Tensor& part : parts)

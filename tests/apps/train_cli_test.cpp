@@ -1,6 +1,7 @@
 // End to end through the binary: a short run learns, writes its files, and is reproducible; bad input
 // is one line, exit code 2, and leaves no run directory behind. Also evaluate, predict and replay.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,7 +43,7 @@ std::vector<std::vector<std::string>> rows_without_seconds(const std::string& cs
 
 const fs::path& scratch() {
   static const fs::path dir = [] {
-    const fs::path d = fs::path(::testing::TempDir()) / "plateau_train_cli";
+    const fs::path d = fs::path(::testing::TempDir()) / ("plateau_train_cli_" + std::to_string(getpid()));  // one per test process
     fs::remove_all(d);
     fs::create_directories(d);
     return d;

@@ -1,0 +1,159 @@
+// Sweeps (interrupted and re-run), compare, report, lr-find and the run charts, through the binary.
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/apps/cli_runner.h"
+
+extern char** environ;
+
+namespace plateau {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_plateau;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const fs::path& scratch() {
+  static const fs::path dir = [] {
+    const fs::path d = fs::path(::testing::TempDir()) / ("plateau_experiments_" + std::to_string(getpid()));  // one per test process
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+// Number of points of each <polyline class="series"> in an SVG, by series name.
+std::map<std::string, int> series_points(const std::string& svg) {
+  std::map<std::string, int> out;
+  const std::regex line(R"re(<polyline class="series" data-name="([^"]*)"[^>]*points="([^"]*)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), line); it != std::sregex_iterator(); ++it) {
+    const std::string points = (*it)[2];
+    out[(*it)[1]] = static_cast<int>(std::count(points.begin(), points.end(), ','));
+  }
+  return out;
+}
+
+bool has_label(const std::string& svg, const std::string& cls, const std::string& text) {
+  return svg.find("class=\"" + cls + "\"") != std::string::npos && svg.find(">" + text + "</text>") != std::string::npos;
+}
+
+const fs::path& sweep_file() {
+  static const fs::path f = [] {
+    const fs::path p = scratch() / "mini.json";
+    std::ofstream(p) << R"({"base": {"model": "mlp", "limit": 512, "batch_size": 64, "epochs": 3},
+      "experiments": [{"name": "fixed"},
+                      {"name": "plateau", "callbacks": [{"name": "ReduceLROnPlateau", "factor": 0.5, "patience": 1}]},
+                      {"name": "step", "schedule": {"name": "StepLR", "step_size": 1, "gamma": 0.5}}]})";
+    return p;
+  }();
+  return f;
+}
+
+TEST(Sweep, InterruptedSweepFinishesWithoutRedoingCompletedExperiments) {
+  const fs::path dir = scratch() / "sweep";
+  const std::string cmd = std::string("exec ") + PLATEAU_BINARY + " sweep --verbose 0 --config " +
+                          sweep_file().string() + " --run-dir " + dir.string() + " >/dev/null 2>&1";
+  pid_t pid = 0;
+  char* argv[] = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"), const_cast<char*>(cmd.c_str()), nullptr};
+  ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, argv, environ), 0);
+  // SIGTERM once the second experiment has its first checkpoint
+  for (int i = 0; i < 3000 && !fs::exists(dir / "plateau" / "checkpoints"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  ASSERT_TRUE(fs::exists(dir / "fixed" / "results.json"));
+  EXPECT_FALSE(fs::exists(dir / "plateau" / "results.json"));
+  const auto finished_at = fs::last_write_time(dir / "fixed" / "results.json");
+
+  const auto again = run_plateau("sweep --verbose 0 --config " + sweep_file().string() + " --run-dir " + dir.string());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("[1/3] fixed: finished already, skipped"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("[2/3] plateau: resuming"), std::string::npos) << again.out;
+  EXPECT_EQ(fs::last_write_time(dir / "fixed" / "results.json"), finished_at);
+  for (const char* name : {"fixed", "plateau", "step"}) EXPECT_TRUE(fs::exists(dir / name / "results.json")) << name;
+
+  // compare: one row per run, the differing config keys as columns, the best marked
+  const auto table = run_plateau("compare " + dir.string());
+  ASSERT_EQ(table.status, 0) << table.err;
+  for (const char* s : {"fixed", "plateau", "step", "best_val_acc", "test_acc", "lr_changes", "schedule", "callbacks"})
+    EXPECT_NE(table.out.find(s), std::string::npos) << s << "\n" << table.out;
+  EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '*'), 2) << table.out;  // the mark and its legend
+  EXPECT_EQ(table.out.find("model"), std::string::npos) << "equal keys are not columns\n" << table.out;
+  const auto json = run_plateau("compare --format json " + dir.string());
+  ASSERT_EQ(json.status, 0);
+  EXPECT_EQ(nlohmann::json::parse(json.out).size(), 3u);
+  const auto overlay = series_points(read(dir / "compare_val_accuracy.svg"));
+  EXPECT_EQ(overlay, (std::map<std::string, int>{{"fixed", 3}, {"plateau", 3}, {"step", 3}}));
+
+  const auto report = run_plateau("report " + dir.string());
+  ASSERT_EQ(report.status, 0) << report.err;
+  const std::string html = read(dir / "report.html");
+  EXPECT_NE(html.find("<table>"), std::string::npos);
+  EXPECT_GE(std::count(html.begin(), html.end(), '<') - 0, 100);
+  EXPECT_EQ(html.find("http://") == std::string::npos || html.find("xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos,
+            true);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos) << "the report must be self-contained";
+}
+
+TEST(RunCharts, SeriesHaveOnePointPerEpochAndLabelledAxes) {
+  const fs::path dir = scratch() / "charts";
+  const auto r = run_plateau("train --verbose 0 --model mlp --limit 384 --batch-size 64 --epochs 3 --schedule "
+                             "'{\"name\":\"StepLR\",\"step_size\":1,\"gamma\":0.5}' --run-dir " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string loss = read(dir / "loss.svg"), acc = read(dir / "accuracy.svg"), lr = read(dir / "lr.svg");
+  EXPECT_EQ(series_points(loss), (std::map<std::string, int>{{"loss", 3}, {"val_loss", 3}}));
+  EXPECT_EQ(series_points(acc), (std::map<std::string, int>{{"accuracy", 3}, {"val_accuracy", 3}}));
+  EXPECT_EQ(series_points(lr), (std::map<std::string, int>{{"learning rate", 3}}));
+  EXPECT_TRUE(has_label(loss, "xlabel", "epoch"));
+  EXPECT_TRUE(has_label(loss, "ylabel", "loss"));
+  EXPECT_TRUE(has_label(lr, "ylabel", "learning rate"));
+  EXPECT_EQ(std::count(lr.begin(), lr.end(), '\n') > 5, true);
+  EXPECT_NE(lr.find("class=\"marker\""), std::string::npos) << "lr changes are marked";
+}
+
+TEST(LrFind, SuggestsAnLrAndWritesTheCurve) {
+  const fs::path dir = scratch() / "lrfind";
+  const auto r = run_plateau("lr-find --model mlp --limit 2048 --steps 60 --start-lr 1e-6 --end-lr 10 --then one-cycle "
+                             "--epochs 5 --run-dir " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::smatch m = [&] {
+    std::smatch s;
+    std::regex_search(r.out, s, std::regex("suggested max lr: ([0-9.e-]+)"));
+    return s;
+  }();
+  ASSERT_FALSE(m.empty()) << r.out;
+  const double lr = std::stod(m[1]);
+  EXPECT_GT(lr, 1e-5) << r.out;
+  EXPECT_LT(lr, 1.0) << r.out;
+  EXPECT_NE(r.out.find("\"name\":\"OneCycleLR\""), std::string::npos) << r.out;
+  const auto points = series_points(read(dir / "lr_find.svg"));
+  EXPECT_GE(points.at("loss"), 20);
+  EXPECT_EQ(points.at("loss"), points.at("smoothed loss"));
+  EXPECT_TRUE(has_label(read(dir / "lr_find.svg"), "xlabel", "learning rate (log scale)"));
+}
+
+}  // namespace
+}  // namespace plateau
