@@ -15,6 +15,7 @@ void add_sweep_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_lr_find_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_profile_command(CLI::App& app);
 
 // "28,28,1" -> {28,28,1}; error names the text.
 std::vector<int64_t> parse_shape_list(const std::string& text, const std::string& option);

@@ -1,6 +1,7 @@
 // plateau evaluate --weights FILE.safetensors [--model SPEC] [--data DIR] [--split test|train] [--limit N] [--json]
 // plateau predict  --weights FILE.safetensors [--model SPEC] [--data DIR] [--split test|train] [--limit N] [--out FILE]
 // The model spec comes from the weights file's metadata unless --model is given.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -56,10 +57,12 @@ void add_evaluate_command(CLI::App& app) {
   cmd->add_flag("--json", o->json, "print {\"loss\":…,\"accuracy\":…,\"samples\":…}");
   cmd->callback([o] {
     auto [model, data] = load(*o);
+    const auto start = std::chrono::steady_clock::now();
     const Logs logs = model->evaluate(data, o->batch_size);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (o->json) {
       std::printf("%s\n", nlohmann::json{{"loss", logs.at("loss")}, {"accuracy", logs.at("accuracy")},
-                                         {"samples", data.count}}
+                                         {"samples", data.count}, {"seconds", seconds}}
                               .dump()
                               .c_str());
     } else {

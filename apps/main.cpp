@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   plateau::apps::add_compare_command(app);
   plateau::apps::add_lr_find_command(app);
   plateau::apps::add_report_command(app);
+  plateau::apps::add_profile_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

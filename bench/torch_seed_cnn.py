@@ -75,7 +75,7 @@ def evaluate(net, x, y, batch=256):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--mode", choices=["train", "throughput"], default="train")
+    p.add_argument("--mode", choices=["train", "throughput", "inference"], default="train")
     p.add_argument("--epochs", type=int, default=12)
     p.add_argument("--steps", type=int, default=60)
     p.add_argument("--batch-size", type=int, default=128)
@@ -89,6 +89,14 @@ def main():
     xt, yt, xv, yv = x[:split], y[:split], x[split:], y[split:]
     net = SeedCnn()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    if a.mode == "inference":
+        tx, ty = load("test")
+        evaluate(net, tx[:512], ty[:512])  # warm-up
+        start = time.perf_counter()
+        evaluate(net, tx, ty)
+        elapsed = time.perf_counter() - start
+        print(f"torch {torch.__version__} threads {a.threads}: {len(tx) / elapsed:.1f} images/s inference")
+        return
     if a.mode == "throughput":
         images = xt[:a.batch_size * a.steps]
         labels = yt[:a.batch_size * a.steps]

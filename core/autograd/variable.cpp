@@ -1,6 +1,9 @@
 #include "core/autograd/variable.h"
 
+#include <chrono>
 #include <unordered_set>
+
+#include "core/autograd/profiler.h"
 
 #include "core/error.h"
 
@@ -27,6 +30,7 @@ Variable Variable::from_op(Tensor value, std::vector<Variable> inputs, BackwardF
   for (const Variable& in : inputs) any = any || (in.defined() && in.requires_grad());
   if (!any) return out;
   out.node_->requires_grad = true;
+  out.node_->scope = current_scope();
   out.node_->inputs = std::move(inputs);
   out.node_->backward = std::move(backward);
   return out;
@@ -96,6 +100,8 @@ void Variable::backward(const Tensor& grad_output, bool retain_graph) {
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node* n = *it;
     if (!n->backward || n->grad.empty()) continue;  // a leaf, or no gradient flows here
+    std::map<std::string, double>* timer = backward_timer();
+    const auto start = timer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     std::vector<Tensor> grads = n->backward(n->grad, n->value);
     PLATEAU_CHECK(grads.size() == n->inputs.size(), "backward: op ", n->op, " returned ", grads.size(),
                   " gradients for ", n->inputs.size(), " inputs");
@@ -103,6 +109,7 @@ void Variable::backward(const Tensor& grad_output, bool retain_graph) {
       Variable& in = n->inputs[i];
       if (in.defined() && in.requires_grad() && !grads[i].empty()) in.accumulate_grad(grads[i]);
     }
+    if (timer) (*timer)[n->scope] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!retain_graph && n != &root) n->grad = Tensor();  // intermediate gradients are not kept
   }
   if (!retain_graph) {

@@ -54,6 +54,7 @@ class Variable {
     std::vector<Variable> inputs;
     BackwardFn backward;
     std::string op;
+    std::string scope;  // the ScopeGuard name active when the op ran (core/autograd/profiler.h)
   };
   std::shared_ptr<Node> node_;
   Node& node() const;
