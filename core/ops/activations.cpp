@@ -9,7 +9,7 @@ namespace {
 
 template <typename F>
 Tensor map(const Tensor& x, F f) {
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   const float* in = x.data();
   float* out = y.data();
   const int64_t n = x.numel();
@@ -21,7 +21,7 @@ Tensor map(const Tensor& x, F f) {
 template <typename F>
 Tensor map2(const Tensor& dy, const Tensor& y, const char* op, F f) {
   PLATEAU_CHECK(dy.shape() == y.shape(), op, ": dy has shape ", dy.shape(), ", output has ", y.shape());
-  Tensor dx(y.shape());
+  Tensor dx = Tensor::uninitialized(y.shape());
   const float* g = dy.data();
   const float* v = y.data();
   float* out = dx.data();

@@ -38,18 +38,21 @@ void each_in_channel(const Layout& l, int64_t c, Body&& body) {
   }
 }
 
-// Σ value(i) over channel c in double, with 8 interleaved accumulators summed in a fixed order at the
-// end: the same result on every run and thread count, and a loop the compiler can vectorize (one
-// running sum would serialize on the add latency).
-template <typename Value>
-double channel_sum(const Layout& l, int64_t c, Value value) {
+// Σ term(a[k], b[k]) over channel c's values in double, where a and b are two tensors of x's layout.
+// 8 interleaved accumulators summed in a fixed order at the end: the same result on every run and
+// thread count, and a loop over contiguous blocks that the compiler vectorizes (one running sum would
+// serialize on the add latency).
+template <typename Term>
+double channel_sum(const Layout& l, int64_t c, const float* a, const float* b, Term term) {
   double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   for (int64_t n = 0; n < l.N; ++n) {
     const int64_t base = (n * l.C + c) * l.inner;
+    const float* pa = a + base;
+    const float* pb = b + base;
     int64_t k = 0;
     for (; k + 8 <= l.inner; k += 8)
-      for (int j = 0; j < 8; ++j) acc[j] += value(base + k + j);
-    for (int j = 0; k < l.inner; ++k, ++j) acc[j] += value(base + k);
+      for (int j = 0; j < 8; ++j) acc[j] += term(static_cast<double>(pa[k + j]), static_cast<double>(pb[k + j]));
+    for (int j = 0; k < l.inner; ++k, ++j) acc[j] += term(static_cast<double>(pa[k]), static_cast<double>(pb[k]));
   }
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
@@ -61,16 +64,12 @@ float shift_of(const Tensor& beta, int64_t c) { return beta.empty() ? 0.0f : bet
 
 BatchNormResult batch_norm_forward_train(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
   const Layout l = check(x, gamma, beta, "batch_norm");
-  BatchNormResult r{Tensor(x.shape()), Tensor(Shape{l.C}), Tensor(Shape{l.C}), Tensor(Shape{l.C})};
+  BatchNormResult r{Tensor::uninitialized(x.shape()), Tensor(Shape{l.C}), Tensor(Shape{l.C}), Tensor(Shape{l.C})};
   for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
     const float* xp = x.data();
-    const double mean = channel_sum(l, c, [&](int64_t i) { return static_cast<double>(xp[i]); }) /
-                        static_cast<double>(l.count());
+    const double mean = channel_sum(l, c, xp, xp, [](double v, double) { return v; }) / static_cast<double>(l.count());
     // two passes: no cancellation from E[x²] - E[x]²
-    const double var = channel_sum(l, c, [&](int64_t i) {
-                         const double d = xp[i] - mean;
-                         return d * d;
-                       }) /
+    const double var = channel_sum(l, c, xp, xp, [mean](double v, double) { return (v - mean) * (v - mean); }) /
                        static_cast<double>(l.count());
     const double invstd = 1.0 / std::sqrt(var + eps);
     // y = x·a + b' in float: a = γ·invstd, b' = β − mean·a
@@ -91,16 +90,15 @@ BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, cons
   PLATEAU_CHECK(dy.shape() == x.shape(), "batch_norm_backward: dy has shape ", dy.shape(), ", input has ", x.shape());
   check_stat(mean, l, "batch_norm_backward", "mean");
   check_stat(invstd, l, "batch_norm_backward", "invstd");
-  BatchNormGrads g{Tensor(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{l.C}),
+  BatchNormGrads g{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{l.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{l.C})};
   const double M = static_cast<double>(l.count());
   for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
     const double mu = mean[c], is = invstd[c], scale = scale_of(gamma, c);
     const float* xp = x.data();
     const float* dyp = dy.data();
-    const double sum_dy = channel_sum(l, c, [&](int64_t i) { return static_cast<double>(dyp[i]); });
-    const double sum_dy_xhat =
-        channel_sum(l, c, [&](int64_t i) { return static_cast<double>(dyp[i]) * (xp[i] - mu) * is; });
+    const double sum_dy = channel_sum(l, c, dyp, dyp, [](double d, double) { return d; });
+    const double sum_dy_xhat = channel_sum(l, c, dyp, xp, [mu](double d, double v) { return d * (v - mu); }) * is;
     // dx = γ·invstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) = p·dy + q·x + r, with p, q, r per channel, in float
     const double k = scale * is / M;
     const float pc = static_cast<float>(k * M), qc = static_cast<float>(-k * is * sum_dy_xhat);

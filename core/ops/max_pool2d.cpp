@@ -25,8 +25,38 @@ MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
                 H + p.pad_top + p.pad_bottom, "x", W + p.pad_left + p.pad_right, " (input shape ", x.shape(), ")");
   const int64_t P = conv_output_size(H, p.pool_h, p.stride_h, p.pad_top, p.pad_bottom);
   const int64_t Q = conv_output_size(W, p.pool_w, p.stride_w, p.pad_left, p.pad_right);
-  MaxPool2dResult r{Tensor(Shape{N, C, P, Q}), std::vector<int32_t>(static_cast<size_t>(N * C * P * Q))};
+  MaxPool2dResult r{Tensor::uninitialized(Shape{N, C, P, Q}), std::vector<int32_t>(static_cast<size_t>(N * C * P * Q))};
   const bool unpadded = p.pad_top == 0 && p.pad_bottom == 0 && p.pad_left == 0 && p.pad_right == 0;
+  if (unpadded && p.pool_h == 2 && p.pool_w == 2 && p.stride_h == 2 && p.stride_w == 2) {
+    // The CNN's case, 2x2 windows with stride 2: two input rows give one output row.
+    for_each_slice(N * C, 16, [&](int64_t, int64_t plane0, int64_t plane1) {
+      for (int64_t plane = plane0; plane < plane1; ++plane) {
+        const float* in = x.data() + plane * H * W;
+        float* out = r.y.data() + plane * P * Q;
+        int32_t* arg = r.argmax.data() + plane * P * Q;
+        for (int64_t i = 0; i < P; ++i) {
+          const float* top = in + 2 * i * W;
+          const float* bottom = top + W;
+          const int32_t base = static_cast<int32_t>(2 * i * W);
+          for (int64_t j = 0; j < Q; ++j) {
+            // row-major window order, first maximum wins, NaN propagates
+            float best = top[2 * j];
+            int32_t at = base + static_cast<int32_t>(2 * j);
+            const float candidates[3] = {top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1]};
+            const int32_t where[3] = {at + 1, at + static_cast<int32_t>(W), at + static_cast<int32_t>(W) + 1};
+            for (int k = 0; k < 3; ++k) {
+              const bool take = candidates[k] > best || (candidates[k] != candidates[k] && best == best);
+              best = take ? candidates[k] : best;
+              at = take ? where[k] : at;
+            }
+            out[i * Q + j] = best;
+            arg[i * Q + j] = at;
+          }
+        }
+      }
+    });
+    return r;
+  }
   for_each_slice(N * C, 16, [&](int64_t, int64_t plane0, int64_t plane1) {
     for (int64_t plane = plane0; plane < plane1; ++plane) {
       const float* in = x.data() + plane * H * W;
