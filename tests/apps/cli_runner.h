@@ -21,6 +21,17 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
+inline std::string read_file_text(const std::string& path) {
+  std::string out;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    std::fclose(f);
+  }
+  return out;
+}
+
 inline CliResult run_plateau(const std::string& args) {
   static int counter = 0;
   const std::string err_file = ::testing::TempDir() + "plateau_cli_err_" + std::to_string(++counter) + ".txt";

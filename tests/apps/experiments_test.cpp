@@ -22,14 +22,8 @@ namespace plateau {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file_text;
 using testing::run_plateau;
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 const fs::path& scratch() {
   static const fs::path dir = [] {
@@ -104,12 +98,12 @@ TEST(Sweep, InterruptedSweepFinishesWithoutRedoingCompletedExperiments) {
   const auto json = run_plateau("compare --format json " + dir.string());
   ASSERT_EQ(json.status, 0);
   EXPECT_EQ(nlohmann::json::parse(json.out).size(), 3u);
-  const auto overlay = series_points(read(dir / "compare_val_accuracy.svg"));
+  const auto overlay = series_points(read_file_text(dir / "compare_val_accuracy.svg"));
   EXPECT_EQ(overlay, (std::map<std::string, int>{{"fixed", 3}, {"plateau", 3}, {"step", 3}}));
 
   const auto report = run_plateau("report " + dir.string());
   ASSERT_EQ(report.status, 0) << report.err;
-  const std::string html = read(dir / "report.html");
+  const std::string html = read_file_text(dir / "report.html");
   EXPECT_NE(html.find("<table>"), std::string::npos);
   EXPECT_GE(std::count(html.begin(), html.end(), '<') - 0, 100);
   EXPECT_EQ(html.find("http://") == std::string::npos || html.find("xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos,
@@ -123,7 +117,7 @@ TEST(RunCharts, SeriesHaveOnePointPerEpochAndLabelledAxes) {
   const auto r = run_plateau("train --verbose 0 --model mlp --limit 384 --batch-size 64 --epochs 3 --schedule "
                              "'{\"name\":\"StepLR\",\"step_size\":1,\"gamma\":0.5}' --run-dir " + dir.string());
   ASSERT_EQ(r.status, 0) << r.err;
-  const std::string loss = read(dir / "loss.svg"), acc = read(dir / "accuracy.svg"), lr = read(dir / "lr.svg");
+  const std::string loss = read_file_text(dir / "loss.svg"), acc = read_file_text(dir / "accuracy.svg"), lr = read_file_text(dir / "lr.svg");
   EXPECT_EQ(series_points(loss), (std::map<std::string, int>{{"loss", 3}, {"val_loss", 3}}));
   EXPECT_EQ(series_points(acc), (std::map<std::string, int>{{"accuracy", 3}, {"val_accuracy", 3}}));
   EXPECT_EQ(series_points(lr), (std::map<std::string, int>{{"learning rate", 3}}));
@@ -149,10 +143,10 @@ TEST(LrFind, SuggestsAnLrAndWritesTheCurve) {
   EXPECT_GT(lr, 1e-5) << r.out;
   EXPECT_LT(lr, 1.0) << r.out;
   EXPECT_NE(r.out.find("\"name\":\"OneCycleLR\""), std::string::npos) << r.out;
-  const auto points = series_points(read(dir / "lr_find.svg"));
+  const auto points = series_points(read_file_text(dir / "lr_find.svg"));
   EXPECT_GE(points.at("loss"), 20);
   EXPECT_EQ(points.at("loss"), points.at("smoothed loss"));
-  EXPECT_TRUE(has_label(read(dir / "lr_find.svg"), "xlabel", "learning rate (log scale)"));
+  EXPECT_TRUE(has_label(read_file_text(dir / "lr_find.svg"), "xlabel", "learning rate (log scale)"));
 }
 
 }  // namespace

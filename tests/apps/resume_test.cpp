@@ -25,15 +25,9 @@ namespace plateau {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file_text;
 using testing::run_plateau;
 using testing::shell_quote;
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string without_seconds(const std::string& csv) {
   std::string out;
@@ -75,10 +69,10 @@ const fs::path& reference() {
 
 void expect_same_as_reference(const fs::path& dir) {
   const fs::path& ref = reference();
-  EXPECT_EQ(read(dir / "final.safetensors"), read(ref / "final.safetensors")) << "final weights differ";
-  EXPECT_EQ(read(dir / "best.safetensors"), read(ref / "best.safetensors")) << "best checkpoint differs";
-  EXPECT_EQ(without_seconds(read(dir / "metrics.csv")), without_seconds(read(ref / "metrics.csv")));
-  const auto a = nlohmann::json::parse(read(dir / "results.json")), b = nlohmann::json::parse(read(ref / "results.json"));
+  EXPECT_EQ(read_file_text(dir / "final.safetensors"), read_file_text(ref / "final.safetensors")) << "final weights differ";
+  EXPECT_EQ(read_file_text(dir / "best.safetensors"), read_file_text(ref / "best.safetensors")) << "best checkpoint differs";
+  EXPECT_EQ(without_seconds(read_file_text(dir / "metrics.csv")), without_seconds(read_file_text(ref / "metrics.csv")));
+  const auto a = nlohmann::json::parse(read_file_text(dir / "results.json")), b = nlohmann::json::parse(read_file_text(ref / "results.json"));
   EXPECT_EQ(a["lr_changes"], b["lr_changes"]);
   EXPECT_EQ(a["test_accuracy"], b["test_accuracy"]);
 }
@@ -121,7 +115,7 @@ TEST(Resume, CorruptNewestFallsBackAllCorruptIsAnError) {
   std::sort(files.begin(), files.end());
   ASSERT_EQ(files.size(), 2u);  // keep_last 2
   auto flip = [](const fs::path& p, size_t at) {
-    std::string bytes = read(p);
+    std::string bytes = read_file_text(p);
     bytes[at % bytes.size()] ^= 0x5a;
     std::ofstream(p, std::ios::binary) << bytes;
   };
@@ -151,7 +145,7 @@ pid_t spawn_plateau(const std::string& args) {
 
 TEST(Resume, KillNineAtRandomMomentsNeverLosesTheRun) {
   std::mt19937 rng(20261122);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(420);
   int trials = 0;
   for (; trials < 20 && std::chrono::steady_clock::now() < deadline; ++trials) {
     const fs::path dir = scratch() / ("kill" + std::to_string(trials));

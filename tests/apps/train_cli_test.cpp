@@ -15,15 +15,9 @@ namespace plateau {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file_text;
 using testing::run_plateau;
 using testing::shell_quote;
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // metrics.csv rows without the wall-time column (the only one that may differ between runs).
 std::vector<std::vector<std::string>> rows_without_seconds(const std::string& csv) {
@@ -64,18 +58,18 @@ TEST(TrainCli, ShortRunLearnsWritesFilesAndRepeatsExactly) {
   EXPECT_NE(ra.out.find("Epoch 2/2"), std::string::npos) << ra.out;
   EXPECT_NE(ra.out.find("Test: loss"), std::string::npos) << ra.out;
 
-  const auto rows = rows_without_seconds(read(a / "metrics.csv"));
+  const auto rows = rows_without_seconds(read_file_text(a / "metrics.csv"));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr"}));
   const double loss0 = std::stod(rows[1][1]), loss1 = std::stod(rows[2][1]);
   EXPECT_LT(loss1, loss0) << "training loss did not fall";
   EXPECT_LT(loss1, 1.5);
 
-  const nlohmann::json run = nlohmann::json::parse(read(a / "run.json"));
+  const nlohmann::json run = nlohmann::json::parse(read_file_text(a / "run.json"));
   EXPECT_EQ(run["config"]["seed"], 42);
   EXPECT_EQ(run["threads"], 2);
   EXPECT_EQ(run["resolved"]["train_samples"], 600);
-  const nlohmann::json results = nlohmann::json::parse(read(a / "results.json"));
+  const nlohmann::json results = nlohmann::json::parse(read_file_text(a / "results.json"));
   EXPECT_EQ(results["epochs_run"], 2);
   // (30 steps leave BatchNormalization's moving statistics, momentum 0.99, far from the data's, so the
   // inference-mode test accuracy of so short a run says little; the full run is checked by hand.)
@@ -84,7 +78,7 @@ TEST(TrainCli, ShortRunLearnsWritesFilesAndRepeatsExactly) {
 
   const auto rb = run_plateau("train" + kShortRun + " --run-dir " + b.string());
   ASSERT_EQ(rb.status, 0) << rb.err;
-  EXPECT_EQ(rows_without_seconds(read(b / "metrics.csv")), rows) << "same seed and threads, different metrics";
+  EXPECT_EQ(rows_without_seconds(read_file_text(b / "metrics.csv")), rows) << "same seed and threads, different metrics";
 }
 
 TEST(TrainCli, ConfigFileAndEvaluatePredictReplay) {
@@ -98,7 +92,7 @@ TEST(TrainCli, ConfigFileAndEvaluatePredictReplay) {
   const auto r = run_plateau("train --config " + config.string() + " --run-dir " + dir.string());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir / "best.safetensors"));
-  const nlohmann::json run = nlohmann::json::parse(read(dir / "run.json"));
+  const nlohmann::json run = nlohmann::json::parse(read_file_text(dir / "run.json"));
   EXPECT_EQ(run["resolved"]["optimizer"]["name"], "SGD");
   EXPECT_EQ(run["config"]["callbacks"].size(), 3u);
 

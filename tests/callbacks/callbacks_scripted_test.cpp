@@ -13,6 +13,7 @@
 #include "callbacks/reduce_lr_on_plateau.h"
 #include "callbacks/replay.h"
 #include "core/error.h"
+#include "tests/support/error_of.h"
 #include "core/io/atomic_file.h"
 
 namespace plateau {
@@ -45,14 +46,7 @@ std::vector<double> lrs(const ReplayResult& r) {
   return out;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // ---- ReduceLROnPlateau ----
 

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "tests/support/error_of.h"
 #include "core/io/atomic_file.h"
 #include "core/io/safetensors.h"
 #include "layers/conv2d.h"
@@ -17,14 +18,7 @@
 namespace plateau {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

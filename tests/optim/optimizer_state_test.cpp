@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "tests/support/error_of.h"
 #include "core/random.h"
 #include "optim/adam.h"
 #include "optim/optimizer_spec.h"
@@ -10,14 +11,7 @@
 namespace plateau {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // Runs `steps` steps of a fixed gradient sequence, starting at step index `from`.
 void run(Optimizer& opt, std::vector<Variable>& params, int from, int steps) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "tests/support/error_of.h"
 #include "optim/optimizer_spec.h"
 #include "schedulers/expression.h"
 #include "schedulers/schedule_spec.h"
@@ -10,14 +11,7 @@
 namespace plateau {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TEST(ScheduleSpec, ErrorsNameTheProblem) {
   EXPECT_NE(error_of([] { make_schedule(parse_schedule_spec(R"({"name":"StepLRR"})")); })
