@@ -33,6 +33,7 @@
 #include "schedulers/schedule_spec.h"
 #include "training/checkpoint.h"
 #include "training/model.h"
+#include "training/step_profiler.h"
 
 namespace plateau::apps {
 namespace {
@@ -96,6 +97,26 @@ void prune_checkpoints(const std::string& run_dir, int64_t keep_last) {
   for (size_t i = 0; i + static_cast<size_t>(keep_last) < files.size(); ++i) std::filesystem::remove(files[i]);
 }
 
+// `plateau train --profile`: the step profile, printed once after the first epoch (the profiler
+// restores the model and optimizer, so training continues unchanged).
+class ProfileAfterFirstEpoch : public Callback {
+ public:
+  ProfileAfterFirstEpoch(Model& model, const ImageDataset& data, int64_t batch_size)
+      : model_(model), data_(data), batch_size_(batch_size) {}
+  std::string name() const override { return "ProfileAfterFirstEpoch"; }
+  void on_epoch_end(TrainingState&) override {
+    if (done_) return;
+    done_ = true;
+    std::printf("Step profile after the first epoch:\n%s", format_profile(profile_steps(model_, data_, batch_size_, 10)).c_str());
+  }
+
+ private:
+  Model& model_;
+  const ImageDataset& data_;
+  int64_t batch_size_;
+  bool done_ = false;
+};
+
 }  // namespace
 
 nlohmann::json read_json_file(const std::string& path) {
@@ -155,6 +176,7 @@ void run_training(TrainConfig c, const RunControl& control) {
   }
   callbacks.add_tail(std::make_unique<callbacks::ProgressBar>(verbose, isatty(STDOUT_FILENO)));
   callbacks.add_tail(std::make_unique<callbacks::LrLog>());
+  if (control.profile) callbacks.add_tail(std::make_unique<ProfileAfterFirstEpoch>(model, train, c.batch_size));
   nlohmann::json run_info = RunFiles::machine_info();
   run_info["config"] = c.to_json();
   run_info["resolved"] = {{"model", model.net().spec()}, {"optimizer", optimizer_config}, {"data", data_dir},
@@ -258,7 +280,7 @@ void add_train_command(CLI::App& app) {
   flags->add_to(*cmd);
   cmd->callback([flags, cmd] {
     const RunControl control{flags->resume, flags->resume_weights_only, flags->checkpoint_every_batches,
-                             flags->keep_last, flags->stop_after_batches};
+                             flags->keep_last, flags->stop_after_batches, flags->profile};
     PLATEAU_CHECK(control.resume_dir.empty() || control.weights_only_dir.empty(),
                   "give --resume or --resume-weights-only, not both");
     TrainConfig config;

@@ -97,6 +97,7 @@ void TrainFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--checkpoint-every-batches", checkpoint_every_batches,
                  "also checkpoint every N batches (default: at every epoch end only)");
   cmd.add_option("--keep-last", keep_last, "training checkpoints to keep (default 2)");
+  cmd.add_flag("--profile", profile, "after the first epoch, print the per-layer step profile (plateau profile)");
   cmd.add_option("--stop-after-batches", stop_after_batches,
                  "stop as an interruption does after N batches in all (for testing resume)");
 }

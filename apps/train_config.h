@@ -47,6 +47,7 @@ struct TrainFlags {
   // Run control, not part of the config: resuming and checkpoints.
   std::string resume, resume_weights_only;
   int64_t checkpoint_every_batches = 0, keep_last = 2, stop_after_batches = 0;
+  bool profile = false;
 
   void add_to(CLI::App& cmd);
   // The config keys the given flags set (for --resume's conflict check).

@@ -13,6 +13,7 @@ struct RunControl {
   std::string resume_dir;        // --resume: continue this run directory
   std::string weights_only_dir;  // --resume-weights-only: new run from that run's weights and optimizer
   int64_t checkpoint_every_batches = 0, keep_last = 2, stop_after_batches = 0;
+  bool profile = false;  // print the step profile after the first epoch
 };
 
 // Throws CLI::RuntimeError(130) after checkpointing when interrupted (SIGINT/SIGTERM).
