@@ -23,6 +23,26 @@ using nlohmann::json;
 
 // {"a":{"b":1}} -> {"a.b": "1"}; lists and scalars are kept as their JSON text.
 void flatten(const json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+  bool specs = j.is_array() && !j.empty();  // a list of {"name": …} specs reads better as "Name(k=v …)"
+  for (const auto& e : j) specs = specs && e.is_object() && e.contains("name");
+  if (specs) {
+    std::vector<std::string> parts;
+    for (const auto& e : j) {
+      std::string text = e["name"].get<std::string>() + "(";
+      bool first = true;
+      for (const auto& [k, v] : e.items()) {
+        if (k == "name") continue;
+        if (!first) text += ' ';
+        text += k;
+        text += '=';
+        text += v.is_string() ? v.get<std::string>() : v.dump();
+        first = false;
+      }
+      parts.push_back(text + ")");
+    }
+    out[prefix] = join(parts, "; ");
+    return;
+  }
   if (j.is_object() && !j.empty()) {
     for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
   } else {
@@ -88,6 +108,8 @@ Table build_table(const std::vector<RunSummary>& runs) {
   return t;
 }
 
+std::string render_text(const Table& t, bool md);
+
 std::string render(const Table& t, const std::string& format) {
   std::string out;
   if (format == "json") {
@@ -100,19 +122,32 @@ std::string render(const Table& t, const std::string& format) {
     }
     return rows.dump(2) + "\n";
   }
+  const bool md = format == "markdown";
   if (format == "csv") {
     out = join(t.columns, ",") + ",best\n";
     for (size_t i = 0; i < t.rows.size(); ++i) out += join(t.rows[i], ",") + (i == t.best ? ",*\n" : ",\n");
     return out;
   }
+  // Readable cells: a long config value (a callbacks list) is cut, the full text is in --format json/csv.
+  Table shown = t;
+  for (auto& row : shown.rows)
+    for (auto& cell : row)
+      if (cell.size() > 100) {
+        cell.resize(97);
+        cell += "...";
+      }
+  return render_text(shown, md);
+}
+
+std::string render_text(const Table& t, bool md) {
+  std::string out, line;
   std::vector<size_t> width(t.columns.size());
   for (size_t c = 0; c < t.columns.size(); ++c) {
     width[c] = t.columns[c].size();
     for (const auto& r : t.rows) width[c] = std::max(width[c], r[c].size() + (c == 0 ? 2 : 0));
   }
   auto cell = [&](const std::string& s, size_t c) { return s + std::string(width[c] - std::min(width[c], s.size()), ' '); };
-  const bool md = format == "markdown";
-  std::string line = md ? "|" : "";
+  line = md ? "|" : "";
   for (size_t c = 0; c < t.columns.size(); ++c) line += (md ? " " : "") + cell(t.columns[c], c) + (md ? " |" : "  ");
   out += line + "\n";
   line = md ? "|" : "";
@@ -122,7 +157,9 @@ std::string render(const Table& t, const std::string& format) {
     line = md ? "|" : "";
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const std::string text = c == 0 ? (i == t.best ? "* " : "  ") + t.rows[i][c] : t.rows[i][c];
-      line += (md ? " " : "") + cell(text, c) + (md ? " |" : "  ");
+      if (md) line += ' ';
+      line += cell(text, c);
+      line += md ? " |" : "  ";
     }
     out += line + "\n";
   }
