@@ -26,12 +26,7 @@ using testing::read_file_text;
 using testing::run_plateau;
 
 const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::path(::testing::TempDir()) / ("plateau_experiments_" + std::to_string(getpid()));  // one per test process
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = testing::scratch_dir("plateau_experiments");
   return dir;
 }
 

@@ -38,12 +38,7 @@ std::string without_seconds(const std::string& csv) {
 }
 
 const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::path(::testing::TempDir()) / ("plateau_resume_" + std::to_string(getpid()));  // one per test process
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = testing::scratch_dir("plateau_resume");
   return dir;
 }
 

@@ -36,12 +36,7 @@ std::vector<std::vector<std::string>> rows_without_seconds(const std::string& cs
 }
 
 const fs::path& scratch() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::path(::testing::TempDir()) / ("plateau_train_cli_" + std::to_string(getpid()));  // one per test process
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = testing::scratch_dir("plateau_train_cli");
   return dir;
 }
 

@@ -54,7 +54,9 @@ TEST(Determinism, OneAndTwoThreadsAreBitIdentical) {
   for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(identical(one[i], two[i])) << "result " << i;
 }
 
-TEST(Determinism, ThreadCountIsValidated) { EXPECT_THROW(set_num_threads(0), Error); }
+TEST(Determinism, ThreadCountIsValidated) {
+  EXPECT_THROW(set_num_threads(0), Error);
+}
 
 }  // namespace
 }  // namespace plateau
