@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <sstream>
 
 #include "apps/commands.h"
 #include "apps/run_summary.h"
@@ -52,10 +53,12 @@ void add_report_command(CLI::App& app) {
                        "tr.best{background:#e8f4e8;font-weight:bold}figure{display:inline-block;margin:6px}"
                        "figure svg{width:560px;height:auto}</style></head><body>\n";
     html += "<h1>plateau report: " + escape(o->dir) + "</h1>\n<table><tr>";
+    // The comparison's own column order: run, the differing config keys, then the results.
+    const std::string csv = compare_table(runs, "csv");
     std::vector<std::string> columns;
-    for (const auto& [k, v] : rows[0].items())
-      if (k != "best") columns.push_back(k);
-    std::stable_partition(columns.begin(), columns.end(), [](const std::string& c) { return c == "run"; });
+    std::stringstream header(csv.substr(0, csv.find('\n')));
+    for (std::string c; std::getline(header, c, ',');)
+      if (c != "best") columns.push_back(c);
     for (const auto& c : columns) html += "<th>" + escape(c) + "</th>";
     html += "</tr>\n";
     for (const auto& row : rows) {
