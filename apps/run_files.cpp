@@ -61,15 +61,8 @@ nlohmann::json RunFiles::state_dict() const {
 void RunFiles::load_state_dict(const nlohmann::json& state) {
   // Keep the header and the rows of the epochs the checkpoint had completed; drop any later rows a
   // killed run may have written after that checkpoint.
-  const int64_t lines = state.at("lines");
-  const auto path = std::filesystem::path(dir_) / "metrics.csv";
-  const std::string text = std::filesystem::exists(path) ? io::read_file(path.string()) : metrics_header();
-  size_t at = 0;
-  for (int64_t i = 0; i < lines && at < text.size(); ++i) {
-    const size_t nl = text.find('\n', at);
-    at = nl == std::string::npos ? text.size() : nl + 1;
-  }
-  metrics_ = text.substr(0, at);
+  metrics_ = io::read_first_lines((std::filesystem::path(dir_) / "metrics.csv").string(), state.at("lines"));
+  if (metrics_.empty()) metrics_ = metrics_header();
 }
 
 void RunFiles::on_epoch_begin(TrainingState&) { epoch_start_ = std::chrono::steady_clock::now(); }

@@ -61,17 +61,8 @@ nlohmann::json CSVLogger::state_dict() const {
 }
 
 void CSVLogger::load_state_dict(const nlohmann::json& j) {
-  const int64_t lines = j.at("lines");
   keys_ = j.at("keys").get<std::vector<std::string>>();
-  content_.clear();
-  if (!std::filesystem::exists(options_.filename)) return;
-  const std::string text = io::read_file(options_.filename);
-  size_t at = 0;
-  for (int64_t i = 0; i < lines && at < text.size(); ++i) {
-    const size_t nl = text.find('\n', at);
-    at = nl == std::string::npos ? text.size() : nl + 1;
-  }
-  content_ = text.substr(0, at);
+  content_ = io::read_first_lines(options_.filename, j.at("lines").get<int64_t>());
 }
 
 }  // namespace plateau::callbacks

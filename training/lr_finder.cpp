@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "layers/dropout.h"
 #include "training/data_loader.h"
 
 namespace plateau {
@@ -14,12 +13,7 @@ LrFinderResult find_lr(Model& model, const ImageDataset& data, const LrFinderOpt
   PLATEAU_CHECK(o.steps >= 5, "lr-find: steps must be at least 5, got ", o.steps);
   Sequential& net = model.net();
   Optimizer& opt = model.optimizer();
-  // Everything the test touches, to put back afterwards.
-  const StateDict weights = net.state_dict();
-  const OptimizerState optimizer_state = opt.state_dict();
-  std::vector<std::array<uint64_t, 4>> streams;
-  for (const auto& layer : net.layers())
-    if (auto* d = dynamic_cast<Dropout*>(layer.get())) streams.push_back(d->rng().state());
+  const TrainingCheckpoint before = model.snapshot();  // everything the test touches, to put back
   const bool was_training = net.training();
 
   LrFinderResult r;
@@ -28,21 +22,12 @@ LrFinderResult find_lr(Model& model, const ImageDataset& data, const LrFinderOpt
   loader.start_epoch(epoch);
   net.train();
   double average = 0, best = INFINITY;
-  const int64_t classes = net.output_shapes().back()[0];
   for (int64_t i = 0; i < o.steps; ++i) {
     const double lr = o.start_lr * std::pow(o.end_lr / o.start_lr, static_cast<double>(i) / (o.steps - 1));
     for (ParamGroup& g : opt.param_groups()) g.lr = lr;
     if (batch == loader.batches()) loader.start_epoch(++epoch), batch = 0;
     const std::vector<int64_t> idx = loader.batch_indices(batch++);
-    Tensor y = data.label_tensor(idx);
-    if (model.loss().kind() != Loss::Kind::SparseCategoricalCrossentropy) {
-      Tensor onehot(Shape{y.numel(), classes});
-      for (int64_t k = 0; k < y.numel(); ++k) onehot[k * classes + static_cast<int64_t>(y[k])] = 1.0f;
-      y = onehot;
-    }
-    const Variable x(data.images(idx));
-    const bool fused = model.loss().is_crossentropy() && !model.loss().from_logits() && net.ends_with_softmax();
-    Variable loss = fused ? model.loss().from_softmax_logits(net.forward_logits(x), y) : model.loss()(net.forward(x), y);
+    Variable loss = model.batch_loss(model.forward_for_loss(Variable(data.images(idx))), model.targets(data, idx));
     opt.zero_grad();
     loss.backward();
     opt.step();
@@ -59,12 +44,7 @@ LrFinderResult find_lr(Model& model, const ImageDataset& data, const LrFinderOpt
     best = std::min(best, smoothed);
   }
 
-  // Put everything back.
-  net.load_state_dict(weights, "lr-find snapshot");
-  opt.load_state_dict(optimizer_state);
-  size_t k = 0;
-  for (const auto& layer : net.layers())
-    if (auto* d = dynamic_cast<Dropout*>(layer.get())) d->rng().set_state(streams[k++]);
+  model.restore_model_and_optimizer(before);
   net.train(was_training);
 
   // Suggestions from the smoothed curve (the diverging tail excluded).

@@ -35,7 +35,14 @@ const Loss& Model::loss() const {
 
 bool Model::fused() const { return loss_->is_crossentropy() && !loss_->from_logits() && net_->ends_with_softmax(); }
 
-Tensor Model::targets(const ImageDataset& data, const std::vector<int64_t>& indices, int64_t classes) const {
+Variable Model::forward_for_loss(const Variable& x) { return fused() ? net_->forward_logits(x) : net_->forward(x); }
+
+Variable Model::batch_loss(const Variable& out, const Tensor& y) const {
+  return fused() ? loss().from_softmax_logits(out, y) : loss()(out, y);
+}
+
+Tensor Model::targets(const ImageDataset& data, const std::vector<int64_t>& indices) const {
+  const int64_t classes = net_->output_shapes().back()[0];
   Tensor labels = data.label_tensor(indices);
   if (loss_->kind() == Loss::Kind::SparseCategoricalCrossentropy) return labels;
   Tensor onehot(Shape{labels.numel(), classes});  // Keras' to_categorical
@@ -49,7 +56,6 @@ Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit
   net_->eval();
   NoGradGuard no_grad;
   const int64_t n = limit >= 0 ? std::min(limit, data.count) : data.count;
-  const int64_t classes = net_->output_shapes().back()[0];
   Mean loss_mean;
   Accuracy accuracy(loss.kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
                                                                              : Accuracy::Kind::Categorical);
@@ -57,9 +63,9 @@ Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit
     std::vector<int64_t> idx;
     for (int64_t i = begin; i < std::min(n, begin + batch_size); ++i) idx.push_back(i);
     const Variable x(data.images(idx));
-    const Tensor y = targets(data, idx, classes);
-    const Variable out = fused() ? net_->forward_logits(x) : net_->forward(x);
-    const Variable l = fused() ? loss.from_softmax_logits(out, y) : loss(out, y);
+    const Tensor y = targets(data, idx);
+    const Variable out = forward_for_loss(x);
+    const Variable l = batch_loss(out, y);
     loss_mean.update(l.value().item(), static_cast<double>(idx.size()));
     accuracy.update(out.value(), y);
   }
@@ -109,7 +115,6 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
   }
 
   DataLoader loader(*train, o.batch_size, o.shuffle, o.seed);
-  const int64_t classes = net_->output_shapes().back()[0];
   TrainingState& s = state_;
   s = TrainingState{};
   s.model = net_.get();
@@ -171,9 +176,9 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
       callbacks.on_batch_begin(s);
       const std::vector<int64_t> idx = loader.batch_indices(b);
       const Variable x(train->images(idx));
-      const Tensor y = targets(*train, idx, classes);
-      const Variable out = fused() ? net_->forward_logits(x) : net_->forward(x);
-      Variable l = fused() ? loss.from_softmax_logits(out, y) : loss(out, y);
+      const Tensor y = targets(*train, idx);
+      const Variable out = forward_for_loss(x);
+      Variable l = batch_loss(out, y);
       optimizer_->zero_grad();
       l.backward();
       optimizer_->step();

@@ -64,12 +64,20 @@ class Model {
   // The whole training state at `cursor`, and its restoration (weights, optimizer, random streams;
   // callbacks separately, after their on_train_begin).
   TrainingCheckpoint capture(const CallbackList& callbacks, const FitCursor& cursor) const;
+  // A snapshot of weights, optimizer and random streams, for tools that must leave no trace (LR range
+  // test, profiler); put back with restore_model_and_optimizer().
+  TrainingCheckpoint snapshot() const { return capture(CallbackList(), FitCursor{}); }
   void restore_model_and_optimizer(const TrainingCheckpoint& checkpoint);
   static void restore_callbacks(const TrainingCheckpoint& checkpoint, CallbackList& callbacks);
 
- private:
-  Tensor targets(const ImageDataset& data, const std::vector<int64_t>& indices, int64_t classes) const;
+  // One batch, as fit() computes it: the loss's targets for `indices` (class indices, or one-hot rows),
+  // the network's output (its logits when the loss fuses the final softmax) and the loss.
+  Tensor targets(const ImageDataset& data, const std::vector<int64_t>& indices) const;
   bool fused() const;  // feed logits to the fused cross-entropy
+  Variable forward_for_loss(const Variable& x);
+  Variable batch_loss(const Variable& out, const Tensor& y) const;
+
+ private:
 
   std::unique_ptr<Sequential> net_;
   std::unique_ptr<Optimizer> optimizer_;

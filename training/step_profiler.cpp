@@ -8,7 +8,6 @@
 #include "core/ops/matmul.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
-#include "layers/dropout.h"
 
 namespace plateau {
 namespace {
@@ -57,11 +56,7 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
   PLATEAU_CHECK(data.count >= batch_size, "profile: ", data.count, " images are fewer than one batch of ", batch_size);
   Sequential& net = model.net();
   Optimizer& opt = model.optimizer();
-  const StateDict weights = net.state_dict();
-  const OptimizerState opt_state = opt.state_dict();
-  std::vector<std::array<uint64_t, 4>> streams;
-  for (const auto& layer : net.layers())
-    if (auto* d = dynamic_cast<Dropout*>(layer.get())) streams.push_back(d->rng().state());
+  const TrainingCheckpoint before = model.snapshot();  // restored at the end
   const bool was_training = net.training();
   net.train();
 
@@ -80,7 +75,7 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
     p.layers[i].flops_backward = p.layers[i].flops_forward * (i == 0 ? 1 : 2);
     p.layers[i].activation_mb = batch_size * net.output_shapes()[i].numel() * 4.0 / (1 << 20);
   }
-  const bool fused = model.loss().is_crossentropy() && !model.loss().from_logits() && net.ends_with_softmax();
+  const bool fused = model.fused();
   const int64_t batches = data.count / batch_size;
   const auto origin = Clock::now();
   auto now_us = [&] { return std::chrono::duration<double, std::micro>(Clock::now() - origin).count(); };
@@ -93,7 +88,7 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
     const int64_t b = (step + 2) % batches;
     for (int64_t k = b * batch_size; k < (b + 1) * batch_size; ++k) idx.push_back(k);
     const Variable x(data.images(idx));
-    const Tensor y = data.label_tensor(idx);
+    const Tensor y = model.targets(data, idx);
     if (counted) p.data_ms += ms_since(t), p.trace.push_back({"data", "data", t_us, now_us() - t_us});
     Variable h = x;
     for (size_t i = 0; i < L; ++i) {
@@ -113,7 +108,7 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
     Variable loss;
     {
       ScopeGuard scope("loss");
-      loss = fused ? model.loss().from_softmax_logits(h, y) : model.loss()(h, y);
+      loss = model.batch_loss(h, y);
     }
     double loss_forward = ms_since(t);
     std::map<std::string, double> backward;
@@ -143,11 +138,7 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
   for (auto& l : p.layers) l.forward_ms /= s, l.backward_ms /= s;
   p.loss_ms /= s, p.optimizer_ms /= s, p.data_ms /= s, p.step_ms /= s;
 
-  net.load_state_dict(weights, "profile snapshot");
-  opt.load_state_dict(opt_state);
-  size_t k = 0;
-  for (const auto& layer : net.layers())
-    if (auto* d = dynamic_cast<Dropout*>(layer.get())) d->rng().set_state(streams[k++]);
+  model.restore_model_and_optimizer(before);
   net.train(was_training);
   return p;
 }

@@ -21,7 +21,10 @@ std::string errno_text() { return std::strerror(errno); }
 void write_file_atomically(const std::string& path, std::string_view bytes) {
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmpXXXXXX")).string();
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmpXXXXXX";
+  std::string tmp = (dir / name).string();
   const int fd = ::mkstemp(tmp.data());
   PLATEAU_CHECK(fd >= 0, "cannot create a temporary file beside '", path, "': ", errno_text());
   size_t written = 0;
@@ -60,6 +63,17 @@ std::string read_file(const std::string& path) {
   buffer << in.rdbuf();
   PLATEAU_CHECK(!in.bad(), "cannot read '", path, "'");
   return buffer.str();
+}
+
+std::string read_first_lines(const std::string& path, int64_t lines) {
+  if (!std::filesystem::exists(path)) return "";
+  const std::string text = read_file(path);
+  size_t at = 0;
+  for (int64_t i = 0; i < lines && at < text.size(); ++i) {
+    const size_t nl = text.find('\n', at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return text.substr(0, at);
 }
 
 }  // namespace plateau::io
