@@ -45,7 +45,9 @@ inline std::string read_file_text(const std::string& path) {
 
 inline CliResult run_plateau(const std::string& args) {
   static int counter = 0;
-  const std::string err_file = ::testing::TempDir() + "plateau_cli_err_" + std::to_string(++counter) + ".txt";
+  // named by process too: ctest runs test processes side by side, each counting from 1
+  const std::string err_file = ::testing::TempDir() + "plateau_cli_err_" + std::to_string(getpid()) + "_" +
+                               std::to_string(++counter) + ".txt";
   const std::string cmd = std::string(PLATEAU_BINARY) + " " + args + " 2>" + err_file;
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
