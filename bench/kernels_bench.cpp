@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "core/ops/batch_norm.h"
+#include "core/ops/batch_norm_max_pool2d.h"
 #include "core/ops/conv2d.h"
 #include "core/ops/matmul.h"
 #include "core/ops/max_pool2d.h"
@@ -104,6 +105,29 @@ void BM_BatchNormForwardBackward(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * s.numel() * 4 * 2);
 }
 
+// The fused BatchNormalization + MaxPooling2D the model runs: forward, and backward from the pooled gradient.
+void BM_BatchNormMaxPool2dForward(benchmark::State& state) {
+  const Shape s = kActivation[state.range(0)];
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(8);
+  const Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
+  const Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::batch_norm_max_pool2d_forward_train(x, g, b, 1e-3, {}));
+  state.SetBytesProcessed(state.iterations() * s.numel() * 4);
+}
+
+void BM_BatchNormMaxPool2dBackward(benchmark::State& state) {
+  const Shape s = kActivation[state.range(0)];
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(9);
+  const Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
+  const Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  const auto r = ops::batch_norm_max_pool2d_forward_train(x, g, b, 1e-3, {});
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ops::batch_norm_max_pool2d_backward_train(r.y, r.argmax, x, g, b, r.mean, r.invstd));
+  state.SetBytesProcessed(state.iterations() * s.numel() * 4);
+}
+
 // Arguments: {shape index, threads} or {threads}.
 BENCHMARK(BM_Conv2dForward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Conv2dBackward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -112,6 +136,8 @@ BENCHMARK(BM_DenseBackward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseR
 BENCHMARK(BM_Matmul)->ArgsProduct({{512}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MaxPool2dForwardBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_BatchNormForwardBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BatchNormMaxPool2dForward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BatchNormMaxPool2dBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace plateau

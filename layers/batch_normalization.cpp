@@ -31,23 +31,41 @@ nlohmann::json BatchNormalization::config() const {
           {"scale", options_.scale}};
 }
 
-Variable BatchNormalization::forward(const Variable& x) {
+void BatchNormalization::check_input(const Variable& x) const {
   check_built("forward");
   const int64_t C = running_mean_.value().numel();
   PLATEAU_CHECK((x.shape().rank() == 2 || x.shape().rank() == 4) && x.shape()[1] == C, "BatchNormalization '",
                 name(), "' expects (N,", C, ",...) input, got shape ", x.shape());
-  if (!training()) {
-    return fn::batch_norm_inference(x, gamma_, beta_, running_mean_.value(), running_var_.value(), options_.epsilon);
-  }
-  Tensor batch_mean, batch_var;
-  Variable y = fn::batch_norm(x, gamma_, beta_, options_.epsilon, &batch_mean, &batch_var);
+}
+
+void BatchNormalization::update_moving_statistics(const Tensor& batch_mean, const Tensor& batch_var) {
   const double m = options_.momentum;
   Tensor& mean = running_mean_.mutable_value();
   Tensor& var = running_var_.mutable_value();
-  for (int64_t c = 0; c < C; ++c) {
+  for (int64_t c = 0; c < mean.numel(); ++c) {
     mean[c] = static_cast<float>(mean[c] * m + batch_mean[c] * (1.0 - m));
     var[c] = static_cast<float>(var[c] * m + batch_var[c] * (1.0 - m));
   }
+}
+
+Variable BatchNormalization::forward(const Variable& x) {
+  check_input(x);
+  if (!training())
+    return fn::batch_norm_inference(x, gamma_, beta_, running_mean_.value(), running_var_.value(), options_.epsilon);
+  Tensor batch_mean, batch_var;
+  Variable y = fn::batch_norm(x, gamma_, beta_, options_.epsilon, &batch_mean, &batch_var);
+  update_moving_statistics(batch_mean, batch_var);
+  return y;
+}
+
+Variable BatchNormalization::forward_then_max_pool(const Variable& x, const ops::MaxPool2dParams& pool) {
+  check_input(x);
+  if (!training())
+    return fn::batch_norm_inference_max_pool2d(x, gamma_, beta_, running_mean_.value(), running_var_.value(),
+                                               options_.epsilon, pool);
+  Tensor batch_mean, batch_var;
+  Variable y = fn::batch_norm_max_pool2d(x, gamma_, beta_, options_.epsilon, pool, &batch_mean, &batch_var);
+  update_moving_statistics(batch_mean, batch_var);
   return y;
 }
 

@@ -4,6 +4,7 @@
 // the biased batch variance (Keras keras/src/layers/normalization/batch_normalization.py).
 // Inference: moving statistics. Names as PyTorch: weight (γ), bias (β), running_mean, running_var.
 
+#include "core/ops/max_pool2d.h"
 #include "layers/layer.h"
 
 namespace plateau {
@@ -23,11 +24,18 @@ class BatchNormalization : public Layer {
   Shape build(const Shape& input, Rng& rng) override;
   nlohmann::json config() const override;
   Variable forward(const Variable& x) override;
+  // forward() then 2-D max pooling with disjoint windows, fused into one op: what Sequential runs for a
+  // BatchNormalization directly followed by such a MaxPooling2D (same results, one pass fewer over x).
+  Variable forward_then_max_pool(const Variable& x, const ops::MaxPool2dParams& pool);
 
   const Tensor& running_mean() const { return running_mean_.value(); }
   const Tensor& running_var() const { return running_var_.value(); }
 
  private:
+  void check_input(const Variable& x) const;
+  // moving = moving·momentum + batch·(1 − momentum)
+  void update_moving_statistics(const Tensor& batch_mean, const Tensor& batch_var);
+
   BatchNormalizationOptions options_;
   Variable gamma_, beta_, running_mean_, running_var_;
 };

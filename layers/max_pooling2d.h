@@ -23,6 +23,7 @@ class MaxPooling2D : public Layer {
   Shape build(const Shape& input, Rng& rng) override;
   nlohmann::json config() const override;
   Variable forward(const Variable& x) override;
+  const ops::MaxPool2dParams& params() const { return params_; }  // set by build()
 
  private:
   MaxPooling2DOptions options_;

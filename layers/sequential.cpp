@@ -3,6 +3,8 @@
 #include <map>
 
 #include "core/error.h"
+#include "layers/batch_normalization.h"
+#include "layers/max_pooling2d.h"
 
 namespace plateau {
 namespace {
@@ -54,20 +56,40 @@ void Sequential::build(const Shape& input, uint64_t seed) {
     }
     output_shapes_.push_back(shape);
   }
+  steps_.clear();
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const bool on_images = output_shapes_[i].rank() == 3;
+    const auto* pool = i + 1 < layers_.size() ? dynamic_cast<const MaxPooling2D*>(layers_[i + 1].get()) : nullptr;
+    if (on_images && dynamic_cast<const BatchNormalization*>(layers_[i].get()) && pool &&
+        ops::windows_disjoint(pool->params())) {
+      steps_.push_back({i, 2});
+      ++i;
+    } else {
+      steps_.push_back({i, 1});
+    }
+  }
 }
 
 Variable Sequential::forward(const Variable& x) {
   PLATEAU_CHECK(!output_shapes_.empty(), "Sequential: build() the model before calling it");
   Variable h = x;
-  for (auto& layer : layers_) h = layer->forward(h);
+  for (const Step& step : steps_) h = forward_step(step, h);
   return h;
 }
 
 Variable Sequential::forward_logits(const Variable& x) {
   PLATEAU_CHECK(!output_shapes_.empty(), "Sequential: build() the model before calling it");
   Variable h = x;
-  for (size_t i = 0; i + 1 < layers_.size(); ++i) h = layers_[i]->forward(h);
-  return layers_.back()->forward_without_softmax(h);
+  for (size_t i = 0; i < steps_.size(); ++i) h = forward_step(steps_[i], h, i + 1 == steps_.size());
+  return h;
+}
+
+Variable Sequential::forward_step(const Step& step, const Variable& x, bool without_softmax) {
+  Layer& first = *layers_[step.first];
+  if (step.count == 2)
+    return static_cast<BatchNormalization&>(first).forward_then_max_pool(
+        x, static_cast<const MaxPooling2D&>(*layers_[step.first + 1]).params());
+  return without_softmax ? first.forward_without_softmax(x) : first.forward(x);
 }
 
 bool Sequential::ends_with_softmax() const { return !layers_.empty() && layers_.back()->activation() == "softmax"; }

@@ -29,6 +29,16 @@ class Sequential : public Module {
   Variable forward(const Variable& x) override;
   // forward() with the last layer's softmax left out: logits for a fused, stable cross-entropy.
   Variable forward_logits(const Variable& x);
+
+  // The model runs as a list of steps of one layer each, except that a BatchNormalization directly followed
+  // by a MaxPooling2D with disjoint windows runs as one fused op (BatchNormalization::forward_then_max_pool):
+  // the same numbers, without writing and re-reading the normalized activation. Set by build().
+  struct Step {
+    size_t first = 0, count = 1;  // layers [first, first + count)
+  };
+  const std::vector<Step>& steps() const { return steps_; }
+  // Runs one step; without_softmax leaves out the step's last softmax (as forward_logits does).
+  Variable forward_step(const Step& step, const Variable& x, bool without_softmax = false);
   bool ends_with_softmax() const;
 
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
@@ -41,6 +51,7 @@ class Sequential : public Module {
   std::vector<std::unique_ptr<Layer>> layers_;
   Shape input_shape_;
   std::vector<Shape> output_shapes_;
+  std::vector<Step> steps_;
 };
 
 // Keras input shapes are channels-last: (H,W,C) <-> our per-sample (C,H,W); (F) stays (F).

@@ -64,16 +64,23 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
   p.batch_size = batch_size;
   p.steps = steps;
   p.ceiling_gflops = measure_sgemm_gflops();
-  const size_t L = net.layers().size();
+  // one row per step of the model: a layer, or a fused BatchNormalization + MaxPooling2D pair
+  const auto& plan = net.steps();
+  const size_t L = plan.size();
   p.layers.resize(L);
   for (size_t i = 0; i < L; ++i) {
-    p.layers[i].name = net.layers()[i]->name();
-    p.layers[i].type = net.layers()[i]->type();
-    p.layers[i].flops_forward = forward_flops(net, i, batch_size);
-    // backward: the input gradient and the weight gradient each cost a forward, but the first layer
-    // needs no input gradient
-    p.layers[i].flops_backward = p.layers[i].flops_forward * (i == 0 ? 1 : 2);
-    p.layers[i].activation_mb = batch_size * net.output_shapes()[i].numel() * 4.0 / (1 << 20);
+    LayerProfile& row = p.layers[i];
+    for (size_t j = plan[i].first; j < plan[i].first + plan[i].count; ++j) {
+      const Layer& layer = *net.layers()[j];
+      row.name += (row.name.empty() ? "" : " + ") + layer.name();
+      row.type += (row.type.empty() ? "" : " + ") + layer.type();
+      row.flops_forward += forward_flops(net, j, batch_size);
+      // backward: the input gradient and the weight gradient each cost a forward, but the first layer
+      // needs no input gradient
+      row.flops_backward += forward_flops(net, j, batch_size) * (j == 0 ? 1 : 2);
+    }
+    if (plan[i].count > 1) row.type = "fused";
+    row.activation_mb = batch_size * net.output_shapes()[plan[i].first + plan[i].count - 1].numel() * 4.0 / (1 << 20);
   }
   const bool fused = model.fused();
   const int64_t batches = data.count / batch_size;
@@ -95,8 +102,8 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
       t = Clock::now();
       t_us = now_us();
       {
-        ScopeGuard scope(net.layers()[i]->name());
-        h = (fused && i + 1 == L) ? net.layers()[i]->forward_without_softmax(h) : net.layers()[i]->forward(h);
+        ScopeGuard scope(p.layers[i].name);
+        h = net.forward_step(plan[i], h, fused && i + 1 == L);
       }
       if (counted) {
         p.layers[i].forward_ms += ms_since(t);
@@ -146,16 +153,16 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
 std::string format_profile(const StepProfile& p) {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-24s %9s %9s %7s %9s %8s %10s\n", "layer", "fwd ms", "bwd ms", "share",
+  std::snprintf(line, sizeof line, "%-40s %9s %9s %7s %9s %8s %10s\n", "layer", "fwd ms", "bwd ms", "share",
                 "GFLOP/s", "%ceil", "act MB");
   out += line;
-  out += std::string(82, '-') + "\n";
+  out += std::string(98, '-') + "\n";
   const double total = p.accounted_ms();
   for (const auto& l : p.layers) {
     const double ms = l.forward_ms + l.backward_ms;
     const double flops = l.flops_forward + l.flops_backward;
     const double gflops = flops > 0 && ms > 0 ? flops / (ms * 1e6) : 0;
-    std::snprintf(line, sizeof line, "%-24s %9.3f %9.3f %6.1f%% %9s %8s %10.2f\n", (l.name + " (" + l.type + ")").substr(0, 24).c_str(),
+    std::snprintf(line, sizeof line, "%-40s %9.3f %9.3f %6.1f%% %9s %8s %10.2f\n", (l.name + " (" + l.type + ")").substr(0, 40).c_str(),
                   l.forward_ms, l.backward_ms, 100 * ms / total, gflops > 0 ? std::to_string(int(gflops + 0.5)).c_str() : "-",
                   gflops > 0 ? (std::to_string(int(100 * gflops / p.ceiling_gflops + 0.5)) + "%").c_str() : "-",
                   l.activation_mb);
@@ -163,10 +170,10 @@ std::string format_profile(const StepProfile& p) {
   }
   for (const auto& [name, ms] : std::vector<std::pair<std::string, double>>{
            {"loss (fused softmax-CE)", p.loss_ms}, {"optimizer", p.optimizer_ms}, {"data", p.data_ms}}) {
-    std::snprintf(line, sizeof line, "%-24s %9.3f %9s %6.1f%%\n", name.c_str(), ms, "", 100 * ms / total);
+    std::snprintf(line, sizeof line, "%-40s %9.3f %9s %6.1f%%\n", name.c_str(), ms, "", 100 * ms / total);
     out += line;
   }
-  out += std::string(82, '-') + "\n";
+  out += std::string(98, '-') + "\n";
   double flops = 0, act = 0;
   for (const auto& l : p.layers) flops += l.flops_forward + l.flops_backward, act += l.activation_mb;
   std::snprintf(line, sizeof line,

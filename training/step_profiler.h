@@ -12,6 +12,7 @@
 
 namespace plateau {
 
+// One row of the table: a layer, or layers the model runs as one fused step (Sequential::steps()).
 struct LayerProfile {
   std::string name, type;
   double forward_ms = 0, backward_ms = 0;  // per step

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/ops/activations.h"
 #include "core/ops/batch_norm.h"
+#include "core/ops/batch_norm_max_pool2d.h"
 #include "core/ops/crossentropy.h"
 #include "core/ops/dropout.h"
 #include "core/ops/elementwise.h"
@@ -45,9 +46,8 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const o
   return Variable::from_op(
       ops::conv2d_forward(x.value(), w.value(), value_or_empty(b), p, relu), {x, w, b},
       [x, w, b, p, relu](const Tensor& dy, const Tensor& y) {
-        // fused ReLU: the gradient passes where the output is positive
-        const Tensor masked = relu ? ops::relu_backward(dy, y) : Tensor();
-        ops::Conv2dGrads g = ops::conv2d_backward(relu ? masked : dy, x.value(), w.value(), p, b.defined(), wants(x));
+        // fused ReLU: the gradient passes where the output y is positive
+        ops::Conv2dGrads g = ops::conv2d_backward(dy, x.value(), w.value(), p, b.defined(), wants(x), relu ? &y : nullptr);
         return std::vector<Tensor>{std::move(g.dx), std::move(g.dw), std::move(g.db)};
       },
       relu ? "conv2d_relu" : "conv2d");
@@ -93,6 +93,43 @@ Variable batch_norm_inference(const Variable& x, const Variable& gamma, const Va
         return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
       },
       "batch_norm_inference");
+}
+
+Variable batch_norm_max_pool2d(const Variable& x, const Variable& gamma, const Variable& beta, double eps,
+                               const ops::MaxPool2dParams& p, Tensor* batch_mean, Tensor* batch_var) {
+  ops::BatchNormMaxPoolResult r =
+      ops::batch_norm_max_pool2d_forward_train(x.value(), value_or_empty(gamma), value_or_empty(beta), eps, p);
+  if (batch_mean) *batch_mean = r.mean;
+  if (batch_var) *batch_var = r.var;
+  struct Saved {
+    std::vector<int32_t> argmax;
+    Tensor mean, invstd;
+  };
+  auto saved = std::make_shared<Saved>(Saved{std::move(r.argmax), std::move(r.mean), std::move(r.invstd)});
+  return Variable::from_op(
+      std::move(r.y), {x, gamma, beta},
+      [x, gamma, beta, saved](const Tensor& dy, const Tensor&) {
+        ops::BatchNormGrads g = ops::batch_norm_max_pool2d_backward_train(
+            dy, saved->argmax, x.value(), value_or_empty(gamma), value_or_empty(beta), saved->mean, saved->invstd);
+        return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
+      },
+      "batch_norm_max_pool2d");
+}
+
+Variable batch_norm_inference_max_pool2d(const Variable& x, const Variable& gamma, const Variable& beta,
+                                         const Tensor& running_mean, const Tensor& running_var, double eps,
+                                         const ops::MaxPool2dParams& p) {
+  ops::BatchNormMaxPoolResult r = ops::batch_norm_max_pool2d_forward_infer(
+      x.value(), value_or_empty(gamma), value_or_empty(beta), running_mean, running_var, eps, p);
+  auto argmax = std::make_shared<std::vector<int32_t>>(std::move(r.argmax));
+  return Variable::from_op(
+      std::move(r.y), {x, gamma, beta},
+      [x, gamma, beta, argmax, running_mean, running_var, eps](const Tensor& dy, const Tensor&) {
+        ops::BatchNormGrads g = ops::batch_norm_max_pool2d_backward_infer(
+            dy, *argmax, x.value(), value_or_empty(gamma), value_or_empty(beta), running_mean, running_var, eps);
+        return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
+      },
+      "batch_norm_inference_max_pool2d");
 }
 
 Variable dropout(const Variable& x, double rate, Rng& rng) {

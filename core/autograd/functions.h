@@ -24,6 +24,13 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
 // Inference-mode batch norm with fixed statistics (gradients still flow to x, gamma and beta).
 Variable batch_norm_inference(const Variable& x, const Variable& gamma, const Variable& beta,
                               const Tensor& running_mean, const Tensor& running_var, double eps);
+// BatchNormalization then 2-D max pooling as one op (core/ops/batch_norm_max_pool2d.h); the pooling windows
+// must not overlap. The training form writes the batch statistics as batch_norm does.
+Variable batch_norm_max_pool2d(const Variable& x, const Variable& gamma, const Variable& beta, double eps,
+                               const ops::MaxPool2dParams& p, Tensor* batch_mean, Tensor* batch_var);
+Variable batch_norm_inference_max_pool2d(const Variable& x, const Variable& gamma, const Variable& beta,
+                                         const Tensor& running_mean, const Tensor& running_var, double eps,
+                                         const ops::MaxPool2dParams& p);
 Variable dropout(const Variable& x, double rate, Rng& rng);
 
 Variable relu(const Variable& x);

@@ -50,12 +50,12 @@ const std::string& Variable::op() const { return node().op; }
 
 void Variable::zero_grad() { node().grad = Tensor(); }
 
-void Variable::accumulate_grad(const Tensor& g) {
+void Variable::accumulate_grad(Tensor g) {
   Node& n = node();
   PLATEAU_CHECK(g.shape() == n.value.shape(), "backward: gradient of shape ", g.shape(), " for a value of shape ",
                 n.value.shape(), " (op ", n.op, ")");
   if (n.grad.empty()) {
-    n.grad = g;
+    n.grad = std::move(g);
     return;
   }
   for (int64_t i = 0; i < g.numel(); ++i) n.grad[i] += g[i];
@@ -107,7 +107,7 @@ void Variable::backward(const Tensor& grad_output, bool retain_graph) {
                   " gradients for ", n->inputs.size(), " inputs");
     for (size_t i = 0; i < grads.size(); ++i) {
       Variable& in = n->inputs[i];
-      if (in.defined() && in.requires_grad() && !grads[i].empty()) in.accumulate_grad(grads[i]);
+      if (in.defined() && in.requires_grad() && !grads[i].empty()) in.accumulate_grad(std::move(grads[i]));
     }
     if (timer) (*timer)[n->scope] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!retain_graph && n != &root) n->grad = Tensor();  // intermediate gradients are not kept

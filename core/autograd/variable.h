@@ -42,7 +42,7 @@ class Variable {
   void backward(const Tensor& grad_output, bool retain_graph = false);
 
   void zero_grad();                      // drops the gradient
-  void accumulate_grad(const Tensor& g); // grad += g
+  void accumulate_grad(Tensor g);  // grad += g; the first gradient is moved in, not copied
   Variable detach() const;               // same value (copied), no history, no gradient
 
  private:

@@ -3,31 +3,17 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/batch_norm_stats.h"
 #include "core/ops/parallel.h"
 
 namespace plateau::ops {
 namespace {
 
-struct Layout {
-  int64_t N, C, inner;  // value (n, c, k) sits at (n*C + c)*inner + k
-  int64_t count() const { return N * inner; }
-};
-
-Layout check(const Tensor& x, const Tensor& gamma, const Tensor& beta, const char* op) {
-  const int64_t rank = x.shape().rank();
-  PLATEAU_CHECK(rank == 2 || rank == 4, op, ": input must be (N,C) or (N,C,H,W), got shape ", x.shape());
-  Layout l{x.dim(0), x.dim(1), rank == 4 ? x.dim(2) * x.dim(3) : 1};
-  PLATEAU_CHECK(l.count() > 0, op, ": input of shape ", x.shape(), " has no values per channel");
-  for (const Tensor* t : {&gamma, &beta})
-    if (!t->empty())
-      PLATEAU_CHECK(t->shape() == Shape({l.C}), op, ": gamma/beta have shape ", t->shape(), ", expected [", l.C,
-                    "] for input shape ", x.shape());
-  return l;
-}
-
-void check_stat(const Tensor& t, const Layout& l, const char* op, const char* name) {
-  PLATEAU_CHECK(t.shape() == Shape({l.C}), op, ": ", name, " has shape ", t.shape(), ", expected [", l.C, "]");
-}
+using bn::check;
+using bn::check_stat;
+using bn::Layout;
+using bn::scale_of;
+using bn::shift_of;
 
 // Calls body(value_index) for every value of channel c in a fixed order.
 template <typename Body>
@@ -38,28 +24,6 @@ void each_in_channel(const Layout& l, int64_t c, Body&& body) {
   }
 }
 
-// Σ term(a[k], b[k]) over channel c's values in double, where a and b are two tensors of x's layout.
-// 8 interleaved accumulators summed in a fixed order at the end: the same result on every run and
-// thread count, and a loop over contiguous blocks that the compiler vectorizes (one running sum would
-// serialize on the add latency).
-template <typename Term>
-double channel_sum(const Layout& l, int64_t c, const float* a, const float* b, Term term) {
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (int64_t n = 0; n < l.N; ++n) {
-    const int64_t base = (n * l.C + c) * l.inner;
-    const float* pa = a + base;
-    const float* pb = b + base;
-    int64_t k = 0;
-    for (; k + 8 <= l.inner; k += 8)
-      for (int j = 0; j < 8; ++j) acc[j] += term(static_cast<double>(pa[k + j]), static_cast<double>(pb[k + j]));
-    for (int j = 0; k < l.inner; ++k, ++j) acc[j] += term(static_cast<double>(pa[k]), static_cast<double>(pb[k]));
-  }
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
-float scale_of(const Tensor& gamma, int64_t c) { return gamma.empty() ? 1.0f : gamma[c]; }
-float shift_of(const Tensor& beta, int64_t c) { return beta.empty() ? 0.0f : beta[c]; }
-
 }  // namespace
 
 BatchNormResult batch_norm_forward_train(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
@@ -67,19 +31,12 @@ BatchNormResult batch_norm_forward_train(const Tensor& x, const Tensor& gamma, c
   BatchNormResult r{Tensor::uninitialized(x.shape()), Tensor(Shape{l.C}), Tensor(Shape{l.C}), Tensor(Shape{l.C})};
   for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
     const float* xp = x.data();
-    const double mean = channel_sum(l, c, xp, xp, [](double v, double) { return v; }) / static_cast<double>(l.count());
-    // two passes: no cancellation from E[x²] - E[x]²
-    const double var = channel_sum(l, c, xp, xp, [mean](double v, double) { return (v - mean) * (v - mean); }) /
-                       static_cast<double>(l.count());
-    const double invstd = 1.0 / std::sqrt(var + eps);
-    // y = x·a + b' in float: a = γ·invstd, b' = β − mean·a
-    const float a = static_cast<float>(scale_of(gamma, c) * invstd);
-    const float shift = static_cast<float>(shift_of(beta, c) - mean * scale_of(gamma, c) * invstd);
+    const bn::ChannelStats st = bn::channel_stats(l, c, xp, gamma, beta, eps);
     float* yp = r.y.data();
-    each_in_channel(l, c, [&](int64_t i) { yp[i] = xp[i] * a + shift; });
-    r.mean[c] = static_cast<float>(mean);
-    r.var[c] = static_cast<float>(var);
-    r.invstd[c] = static_cast<float>(invstd);
+    each_in_channel(l, c, [&](int64_t i) { yp[i] = std::fma(xp[i], st.a, st.shift); });
+    r.mean[c] = static_cast<float>(st.mean);
+    r.var[c] = static_cast<float>(st.var);
+    r.invstd[c] = static_cast<float>(st.invstd);
   });
   return r;
 }
@@ -97,14 +54,11 @@ BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, cons
     const double mu = mean[c], is = invstd[c], scale = scale_of(gamma, c);
     const float* xp = x.data();
     const float* dyp = dy.data();
-    const double sum_dy = channel_sum(l, c, dyp, dyp, [](double d, double) { return d; });
-    const double sum_dy_xhat = channel_sum(l, c, dyp, xp, [mu](double d, double v) { return d * (v - mu); }) * is;
-    // dx = γ·invstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) = p·dy + q·x + r, with p, q, r per channel, in float
-    const double k = scale * is / M;
-    const float pc = static_cast<float>(k * M), qc = static_cast<float>(-k * is * sum_dy_xhat);
-    const float rc = static_cast<float>(-k * sum_dy + k * is * mu * sum_dy_xhat);
+    const double sum_dy = bn::channel_sum(l, c, dyp, dyp, [](double d, double) { return d; });
+    const double sum_dy_xhat = bn::channel_sum(l, c, dyp, xp, [mu](double d, double v) { return d * (v - mu); }) * is;
+    const bn::ChannelBackward k = bn::channel_backward(M, scale, mu, is, sum_dy, sum_dy_xhat);
     float* dxp = g.dx.data();
-    each_in_channel(l, c, [&](int64_t i) { dxp[i] = pc * dyp[i] + qc * xp[i] + rc; });
+    each_in_channel(l, c, [&](int64_t i) { dxp[i] = k.p * dyp[i] + k.q * xp[i] + k.r; });
     if (!gamma.empty()) g.dgamma[c] = static_cast<float>(sum_dy_xhat);
     if (!beta.empty()) g.dbeta[c] = static_cast<float>(sum_dy);
   });
@@ -116,11 +70,12 @@ Tensor batch_norm_forward_infer(const Tensor& x, const Tensor& gamma, const Tens
   const Layout l = check(x, gamma, beta, "batch_norm");
   check_stat(running_mean, l, "batch_norm", "running_mean");
   check_stat(running_var, l, "batch_norm", "running_var");
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
-    const double mu = running_mean[c], g = scale_of(gamma, c), b = shift_of(beta, c);
-    each_in_channel(l, c, [&](int64_t i) { y[i] = static_cast<float>((x[i] - mu) * invstd * g + b); });
+    const bn::InferenceMap m = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
+    const float* xp = x.data();
+    float* yp = y.data();
+    each_in_channel(l, c, [&](int64_t i) { yp[i] = std::fma(xp[i], m.a, m.shift); });
   });
   return y;
 }

@@ -23,7 +23,8 @@ struct BatchNormGrads {
 BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                          const Tensor& mean, const Tensor& invstd);
 
-// y = (x - running_mean) / sqrt(running_var + eps) · gamma + beta
+// y = (x - running_mean) / sqrt(running_var + eps) · gamma + beta, as y = fma(x, a, shift) with a and shift per
+// channel (computed in double, rounded to float)
 Tensor batch_norm_forward_infer(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
                                 const Tensor& running_var, double eps);
 BatchNormGrads batch_norm_backward_infer(const Tensor& dy, const Tensor& x, const Tensor& gamma, const Tensor& beta,

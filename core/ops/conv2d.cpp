@@ -124,10 +124,13 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
 }
 
 Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, const Conv2dParams& p, bool has_bias,
-                            bool need_dx) {
+                            bool need_dx, const Tensor* relu_output) {
   const Geometry g = check_shapes(x, w, p, "conv2d_backward");
   PLATEAU_CHECK(dy.shape() == Shape({g.N, g.K, g.P, g.Q}), "conv2d_backward: dy has shape ", dy.shape(),
                 ", expected [", g.N, ",", g.K, ",", g.P, ",", g.Q, "]");
+  if (relu_output)
+    PLATEAU_CHECK(relu_output->shape() == dy.shape(), "conv2d_backward: ReLU output has shape ", relu_output->shape(),
+                  ", dy has ", dy.shape());
   Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor(Shape{g.K}) : Tensor()};
   const size_t slices = static_cast<size_t>(slice_count(g.N, kGroup));
   std::vector<Tensor> dw_parts(slices, Tensor(w.shape()));
@@ -140,8 +143,16 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
     for (int64_t n = n0; n < n1; ++n) {
       im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
-      for (int64_t k = 0; k < g.K; ++k)  // dy[n] (K, PQ) -> (K, group·PQ)
-        std::copy_n(dy.data() + (n * g.K + k) * PQ, PQ, dyg + k * cols + (n - n0) * PQ);
+      for (int64_t k = 0; k < g.K; ++k) {  // dy[n] (K, PQ) -> (K, group·PQ)
+        const float* src = dy.data() + (n * g.K + k) * PQ;
+        float* dst = dyg + k * cols + (n - n0) * PQ;
+        if (relu_output) {
+          const float* y = relu_output->data() + (n * g.K + k) * PQ;
+          for (int64_t j = 0; j < PQ; ++j) dst[j] = y[j] > 0.0f ? src[j] : 0.0f;
+        } else {
+          std::copy_n(src, PQ, dst);
+        }
+      }
     }
     const auto dy_g = view(dyg, g.K, cols);
     view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();

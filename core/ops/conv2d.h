@@ -22,8 +22,10 @@ struct Conv2dGrads {
   Tensor dw;  // (K,C,R,S)
   Tensor db;  // (K), empty when the layer has no bias
 };
-// dy (N,K,P,Q). need_dx=false skips the input gradient (a first layer does not need it).
+// dy (N,K,P,Q). need_dx=false skips the input gradient (a first layer does not need it). relu_output, when
+// given, is the forward's output y of a fused ReLU: the gradient passes only where y > 0 (applied while dy
+// is gathered for the GEMM, so it costs no extra pass).
 Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, const Conv2dParams& p, bool has_bias,
-                            bool need_dx = true);
+                            bool need_dx = true, const Tensor* relu_output = nullptr);
 
 }  // namespace plateau::ops

@@ -1,15 +1,14 @@
 #include "core/ops/max_pool2d.h"
 
-#include <limits>
-
 #include "core/error.h"
 #include "core/ops/conv2d.h"
+#include "core/ops/max_pool_plane.h"
 #include "core/ops/parallel.h"
 
 namespace plateau::ops {
 
-MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
-  PLATEAU_CHECK(x.shape().rank() == 4, "max_pool2d: input must be 4-D (N,C,H,W), got shape ", x.shape());
+Shape max_pool2d_output_shape(const Shape& x, const MaxPool2dParams& p) {
+  PLATEAU_CHECK(x.rank() == 4, "max_pool2d: input must be 4-D (N,C,H,W), got shape ", x);
   PLATEAU_CHECK(p.pool_h >= 1 && p.pool_w >= 1, "max_pool2d: pool size must be positive, got (", p.pool_h, ",",
                 p.pool_w, ")");
   PLATEAU_CHECK(p.stride_h >= 1 && p.stride_w >= 1, "max_pool2d: stride must be positive, got (", p.stride_h, ",",
@@ -19,84 +18,23 @@ MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
                     p.pad_right < p.pool_w,
                 "max_pool2d: padding (top ", p.pad_top, ", bottom ", p.pad_bottom, ", left ", p.pad_left, ", right ",
                 p.pad_right, ") must be non-negative and smaller than the pool ", p.pool_h, "x", p.pool_w);
-  const int64_t N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+  const int64_t H = x[2], W = x[3];
   PLATEAU_CHECK(p.pool_h <= H + p.pad_top + p.pad_bottom && p.pool_w <= W + p.pad_left + p.pad_right,
                 "max_pool2d: pool ", p.pool_h, "x", p.pool_w, " is larger than the padded input ",
-                H + p.pad_top + p.pad_bottom, "x", W + p.pad_left + p.pad_right, " (input shape ", x.shape(), ")");
+                H + p.pad_top + p.pad_bottom, "x", W + p.pad_left + p.pad_right, " (input shape ", x, ")");
   const int64_t P = conv_output_size(H, p.pool_h, p.stride_h, p.pad_top, p.pad_bottom);
   const int64_t Q = conv_output_size(W, p.pool_w, p.stride_w, p.pad_left, p.pad_right);
-  MaxPool2dResult r{Tensor::uninitialized(Shape{N, C, P, Q}), std::vector<int32_t>(static_cast<size_t>(N * C * P * Q))};
-  const bool unpadded = p.pad_top == 0 && p.pad_bottom == 0 && p.pad_left == 0 && p.pad_right == 0;
-  if (unpadded && p.pool_h == 2 && p.pool_w == 2 && p.stride_h == 2 && p.stride_w == 2) {
-    // The CNN's case, 2x2 windows with stride 2: two input rows give one output row.
-    for_each_slice(N * C, 16, [&](int64_t, int64_t plane0, int64_t plane1) {
-      for (int64_t plane = plane0; plane < plane1; ++plane) {
-        const float* in = x.data() + plane * H * W;
-        float* out = r.y.data() + plane * P * Q;
-        int32_t* arg = r.argmax.data() + plane * P * Q;
-        for (int64_t i = 0; i < P; ++i) {
-          const float* top = in + 2 * i * W;
-          const float* bottom = top + W;
-          const int32_t base = static_cast<int32_t>(2 * i * W);
-          for (int64_t j = 0; j < Q; ++j) {
-            // row-major window order, first maximum wins, NaN propagates
-            float best = top[2 * j];
-            int32_t at = base + static_cast<int32_t>(2 * j);
-            const float candidates[3] = {top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1]};
-            const int32_t where[3] = {at + 1, at + static_cast<int32_t>(W), at + static_cast<int32_t>(W) + 1};
-            for (int k = 0; k < 3; ++k) {
-              const bool take = candidates[k] > best || (candidates[k] != candidates[k] && best == best);
-              best = take ? candidates[k] : best;
-              at = take ? where[k] : at;
-            }
-            out[i * Q + j] = best;
-            arg[i * Q + j] = at;
-          }
-        }
-      }
-    });
-    return r;
-  }
-  for_each_slice(N * C, 16, [&](int64_t, int64_t plane0, int64_t plane1) {
-    for (int64_t plane = plane0; plane < plane1; ++plane) {
-      const float* in = x.data() + plane * H * W;
-      float* out = r.y.data() + plane * P * Q;
-      int32_t* arg = r.argmax.data() + plane * P * Q;
-      for (int64_t i = 0; i < P; ++i)
-        for (int64_t j = 0; j < Q; ++j) {
-          const int64_t h0 = i * p.stride_h - p.pad_top, w0 = j * p.stride_w - p.pad_left;
-          float best = -std::numeric_limits<float>::infinity();
-          int64_t best_at = -1;
-          if (unpadded) {  // every window lies inside the input: no bounds checks
-            best_at = h0 * W + w0;
-            best = in[best_at];
-            for (int64_t a = 0; a < p.pool_h; ++a)
-              for (int64_t b = 0; b < p.pool_w; ++b) {
-                const int64_t at = (h0 + a) * W + w0 + b;
-                const float v = in[at];
-                const bool take = v > best || v != v;  // first maximum wins; NaN propagates
-                best = take ? v : best;                // selects, not branches: maxima are unpredictable
-                best_at = take ? at : best_at;
-              }
-          } else {
-            for (int64_t a = 0; a < p.pool_h; ++a) {
-              const int64_t h = h0 + a;
-              if (h < 0 || h >= H) continue;
-              for (int64_t b = 0; b < p.pool_w; ++b) {
-                const int64_t w = w0 + b;
-                if (w < 0 || w >= W) continue;
-                const float v = in[h * W + w];
-                if (best_at < 0 || v > best || v != v) {
-                  best = v;
-                  best_at = h * W + w;
-                }
-              }
-            }
-          }
-          out[i * Q + j] = best;
-          arg[i * Q + j] = static_cast<int32_t>(best_at);
-        }
-    }
+  return {x[0], x[1], P, Q};
+}
+
+MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
+  const Shape out = max_pool2d_output_shape(x.shape(), p);
+  const int64_t H = x.dim(2), W = x.dim(3), P = out[2], Q = out[3];
+  MaxPool2dResult r{Tensor::uninitialized(out), std::vector<int32_t>(static_cast<size_t>(out.numel()))};
+  for_each_slice(out[0] * out[1], 16, [&](int64_t, int64_t plane0, int64_t plane1) {
+    for (int64_t plane = plane0; plane < plane1; ++plane)
+      max_pool_plane(x.data() + plane * H * W, H, W, p, P, Q, r.y.data() + plane * P * Q,
+                     r.argmax.data() + plane * P * Q, PoolValue{});
   });
   return r;
 }

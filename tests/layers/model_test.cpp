@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 
 #include "core/error.h"
@@ -87,6 +88,45 @@ TEST(Sequential, VggMiniBuildsForAnyInputOfEightOrMore) {
     auto m = build_model(named_model_spec("vgg-mini"), {side, side, 3}, 0);
     EXPECT_EQ(m->output_shapes().back(), Shape({10})) << side;
   }
+}
+
+// The seed CNN runs each BatchNormalization + MaxPooling2D pair as one fused step; the result equals
+// running its layers one by one: outputs and running statistics bit for bit, gradients up to the order
+// of the batch-norm sums.
+TEST(Sequential, FusedBatchNormPoolStepsEqualLayerByLayer) {
+  auto fused = build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 3);
+  auto plain = build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 3);
+  std::vector<std::pair<size_t, size_t>> steps;
+  for (const auto& s : fused->steps()) steps.emplace_back(s.first, s.count);
+  const std::vector<std::pair<size_t, size_t>> want{{0, 1}, {1, 2}, {3, 1}, {4, 2}, {6, 1}, {7, 1},
+                                                    {8, 1}, {9, 1}, {10, 1}, {11, 1}};
+  EXPECT_EQ(steps, want);
+  Rng rng(5);
+  const Tensor images = uniform_tensor({6, 1, 28, 28}, 0, 1, rng);
+  for (bool training : {true, false}) {
+    fused->train(training);
+    plain->train(training);
+    Variable x1(images, true), x2(images, true);
+    Variable y1 = fused->forward(x1);
+    Variable y2 = x2;
+    for (const auto& layer : plain->layers()) y2 = layer->forward(y2);
+    ASSERT_EQ(y1.shape(), y2.shape());
+    for (int64_t i = 0; i < y1.value().numel(); ++i) ASSERT_EQ(y1.value()[i], y2.value()[i]) << training << " " << i;
+    const Tensor upstream = uniform_tensor(y1.shape(), -1, 1, rng);
+    y1.backward(upstream);
+    y2.backward(upstream);
+    const auto p1 = fused->named_parameters(), p2 = plain->named_parameters();
+    for (size_t k = 0; k < p1.size(); ++k)
+      for (int64_t i = 0; i < p1[k].second.grad().numel(); ++i)
+        ASSERT_NEAR(p1[k].second.grad()[i], p2[k].second.grad()[i],
+                    1e-4 * (1 + std::abs(p2[k].second.grad()[i])))
+            << p1[k].first << " " << training;
+    for (int64_t i = 0; i < images.numel(); ++i)
+      ASSERT_NEAR(x1.grad()[i], x2.grad()[i], 1e-4 * (1 + std::abs(x2.grad()[i]))) << training;
+  }
+  const StateDict a = plain->state_dict(), b = fused->state_dict();  // includes the running statistics
+  for (size_t k = 0; k < a.size(); ++k)
+    EXPECT_EQ(0, std::memcmp(a[k].second.data(), b[k].second.data(), 4 * a[k].second.numel())) << a[k].first;
 }
 
 TEST(ModelSpec, UnknownTypeAndArgumentListTheValidOnes) {
