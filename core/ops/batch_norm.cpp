@@ -4,40 +4,28 @@
 
 #include "core/error.h"
 #include "core/ops/batch_norm_stats.h"
-#include "core/ops/parallel.h"
 
 namespace plateau::ops {
-namespace {
 
 using bn::check;
 using bn::check_stat;
 using bn::Layout;
-using bn::scale_of;
-using bn::shift_of;
-
-// Calls body(value_index) for every value of channel c in a fixed order.
-template <typename Body>
-void each_in_channel(const Layout& l, int64_t c, Body&& body) {
-  for (int64_t n = 0; n < l.N; ++n) {
-    const int64_t base = (n * l.C + c) * l.inner;
-    for (int64_t k = 0; k < l.inner; ++k) body(base + k);
-  }
-}
-
-}  // namespace
 
 BatchNormResult batch_norm_forward_train(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
   const Layout l = check(x, gamma, beta, "batch_norm");
   BatchNormResult r{Tensor::uninitialized(x.shape()), Tensor(Shape{l.C}), Tensor(Shape{l.C}), Tensor(Shape{l.C})};
-  for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const float* xp = x.data();
-    const bn::ChannelStats st = bn::channel_stats(l, c, xp, gamma, beta, eps);
-    float* yp = r.y.data();
-    each_in_channel(l, c, [&](int64_t i) { yp[i] = std::fma(xp[i], st.a, st.shift); });
-    r.mean[c] = static_cast<float>(st.mean);
-    r.var[c] = static_cast<float>(st.var);
-    r.invstd[c] = static_cast<float>(st.invstd);
+  const std::vector<bn::ChannelStats> stats = bn::batch_stats(l, x.data(), gamma, beta, eps);
+  bn::for_each_plane(l, [&](int64_t p) {
+    const bn::ChannelStats& st = stats[p % l.C];
+    const float* xp = x.data() + p * l.inner;
+    float* yp = r.y.data() + p * l.inner;
+    for (int64_t k = 0; k < l.inner; ++k) yp[k] = std::fma(xp[k], st.a, st.shift);
   });
+  for (int64_t c = 0; c < l.C; ++c) {
+    r.mean[c] = static_cast<float>(stats[c].mean);
+    r.var[c] = static_cast<float>(stats[c].var);
+    r.invstd[c] = static_cast<float>(stats[c].invstd);
+  }
   return r;
 }
 
@@ -49,18 +37,30 @@ BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, cons
   check_stat(invstd, l, "batch_norm_backward", "invstd");
   BatchNormGrads g{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{l.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{l.C})};
+  // per plane: Σdy and Σdy·(x − mean)
+  std::vector<double> sum_dy(l.planes()), sum_dy_centered(l.planes());
+  bn::for_each_plane(l, [&](int64_t p) {
+    const float* d = dy.data() + p * l.inner;
+    const float* xp = x.data() + p * l.inner;
+    const double mu = mean[p % l.C];
+    sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
+    sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
+  });
   const double M = static_cast<double>(l.count());
-  for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const double mu = mean[c], is = invstd[c], scale = scale_of(gamma, c);
-    const float* xp = x.data();
-    const float* dyp = dy.data();
-    const double sum_dy = bn::channel_sum(l, c, dyp, dyp, [](double d, double) { return d; });
-    const double sum_dy_xhat = bn::channel_sum(l, c, dyp, xp, [mu](double d, double v) { return d * (v - mu); }) * is;
-    const bn::ChannelBackward k = bn::channel_backward(M, scale, mu, is, sum_dy, sum_dy_xhat);
-    float* dxp = g.dx.data();
-    each_in_channel(l, c, [&](int64_t i) { dxp[i] = k.p * dyp[i] + k.q * xp[i] + k.r; });
-    if (!gamma.empty()) g.dgamma[c] = static_cast<float>(sum_dy_xhat);
-    if (!beta.empty()) g.dbeta[c] = static_cast<float>(sum_dy);
+  std::vector<bn::ChannelBackward> k(l.C);
+  for (int64_t c = 0; c < l.C; ++c) {
+    const double s_dy = bn::channel_total(l, sum_dy, c);
+    const double s_dy_xhat = bn::channel_total(l, sum_dy_centered, c) * invstd[c];
+    k[c] = bn::channel_backward(M, bn::scale_of(gamma, c), mean[c], invstd[c], s_dy, s_dy_xhat);
+    if (!gamma.empty()) g.dgamma[c] = static_cast<float>(s_dy_xhat);
+    if (!beta.empty()) g.dbeta[c] = static_cast<float>(s_dy);
+  }
+  bn::for_each_plane(l, [&](int64_t p) {
+    const bn::ChannelBackward& kc = k[p % l.C];
+    const float* d = dy.data() + p * l.inner;
+    const float* xp = x.data() + p * l.inner;
+    float* dxp = g.dx.data() + p * l.inner;
+    for (int64_t i = 0; i < l.inner; ++i) dxp[i] = kc.p * d[i] + kc.q * xp[i] + kc.r;
   });
   return g;
 }
@@ -70,12 +70,14 @@ Tensor batch_norm_forward_infer(const Tensor& x, const Tensor& gamma, const Tens
   const Layout l = check(x, gamma, beta, "batch_norm");
   check_stat(running_mean, l, "batch_norm", "running_mean");
   check_stat(running_var, l, "batch_norm", "running_var");
+  std::vector<bn::InferenceMap> maps(l.C);
+  for (int64_t c = 0; c < l.C; ++c) maps[c] = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
   Tensor y = Tensor::uninitialized(x.shape());
-  for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const bn::InferenceMap m = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
-    const float* xp = x.data();
-    float* yp = y.data();
-    each_in_channel(l, c, [&](int64_t i) { yp[i] = std::fma(xp[i], m.a, m.shift); });
+  bn::for_each_plane(l, [&](int64_t p) {
+    const bn::InferenceMap& m = maps[p % l.C];
+    const float* xp = x.data() + p * l.inner;
+    float* yp = y.data() + p * l.inner;
+    for (int64_t k = 0; k < l.inner; ++k) yp[k] = std::fma(xp[k], m.a, m.shift);
   });
   return y;
 }
@@ -86,20 +88,25 @@ BatchNormGrads batch_norm_backward_infer(const Tensor& dy, const Tensor& x, cons
   PLATEAU_CHECK(dy.shape() == x.shape(), "batch_norm_backward: dy has shape ", dy.shape(), ", input has ", x.shape());
   check_stat(running_mean, l, "batch_norm_backward", "running_mean");
   check_stat(running_var, l, "batch_norm_backward", "running_var");
-  BatchNormGrads g{Tensor(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{l.C}),
+  BatchNormGrads g{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{l.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{l.C})};
-  for_each_slice(l.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
-    const double mu = running_mean[c], scale = scale_of(gamma, c);
-    double sum_dy = 0.0, sum_dy_xhat = 0.0;
-    each_in_channel(l, c, [&](int64_t i) {
-      g.dx[i] = static_cast<float>(dy[i] * scale * invstd);
-      sum_dy += dy[i];
-      sum_dy_xhat += dy[i] * (x[i] - mu) * invstd;
-    });
-    if (!gamma.empty()) g.dgamma[c] = static_cast<float>(sum_dy_xhat);
-    if (!beta.empty()) g.dbeta[c] = static_cast<float>(sum_dy);
+  std::vector<double> sum_dy(l.planes()), sum_dy_centered(l.planes());
+  bn::for_each_plane(l, [&](int64_t p) {
+    const int64_t c = p % l.C;
+    const double mu = running_mean[c];
+    const float scale = static_cast<float>(bn::scale_of(gamma, c) / std::sqrt(static_cast<double>(running_var[c]) + eps));
+    const float* d = dy.data() + p * l.inner;
+    const float* xp = x.data() + p * l.inner;
+    float* dxp = g.dx.data() + p * l.inner;
+    for (int64_t i = 0; i < l.inner; ++i) dxp[i] = d[i] * scale;  // dx = dy·γ/sqrt(var + eps)
+    sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
+    sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
   });
+  for (int64_t c = 0; c < l.C; ++c) {
+    const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
+    if (!gamma.empty()) g.dgamma[c] = static_cast<float>(bn::channel_total(l, sum_dy_centered, c) * invstd);
+    if (!beta.empty()) g.dbeta[c] = static_cast<float>(bn::channel_total(l, sum_dy, c));
+  }
   return g;
 }
 

@@ -5,12 +5,11 @@
 #include "core/error.h"
 #include "core/ops/batch_norm_stats.h"
 #include "core/ops/max_pool_plane.h"
-#include "core/ops/parallel.h"
 
 namespace plateau::ops {
 namespace {
 
-// The input and pooled layouts; planes (n, c) of x and of y correspond.
+// The input and pooled layouts; plane p = n·C + c of x and of y correspond.
 struct Geometry {
   bn::Layout in, out;  // in: (N, C, H·W), out: (N, C, P·Q)
   int64_t H, W, P, Q;
@@ -24,7 +23,7 @@ Geometry check(const Tensor& x, const Tensor& gamma, const Tensor& beta, const M
   return {in, {out[0], out[1], out[2] * out[3]}, x.dim(2), x.dim(3), out[2], out[3]};
 }
 
-// Backward's geometry, from x and the pooled gradient's shapes; argmax must index within each plane.
+// Backward's geometry, from the shapes of x and of the pooled gradient.
 Geometry backward_geometry(const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x, const Tensor& gamma,
                            const Tensor& beta, const char* op) {
   PLATEAU_CHECK(x.shape().rank() == 4 && dy.shape().rank() == 4 && dy.dim(0) == x.dim(0) && dy.dim(1) == x.dim(1) &&
@@ -36,29 +35,35 @@ Geometry backward_geometry(const Tensor& dy, const std::vector<int32_t>& argmax,
   return {in, {dy.dim(0), dy.dim(1), dy.dim(2) * dy.dim(3)}, x.dim(2), x.dim(3), dy.dim(2), dy.dim(3)};
 }
 
-// Pools every plane of channel c, reading x through value(v).
-void pool_channel(const Geometry& g, int64_t c, const Tensor& x, const MaxPool2dParams& p, BatchNormMaxPoolResult& r,
-                  const PoolValue& value) {
-  for (int64_t n = 0; n < g.in.N; ++n) {
-    const int64_t plane = n * g.in.C + c;
+// Pools every plane, reading plane p through value_of(p % C).
+template <typename ValueOf>
+void pool_planes(const Geometry& g, const Tensor& x, const MaxPool2dParams& p, BatchNormMaxPoolResult& r,
+                 ValueOf value_of) {
+  bn::for_each_plane(g.in, [&](int64_t plane) {
     max_pool_plane(x.data() + plane * g.in.inner, g.H, g.W, p, g.P, g.Q, r.y.data() + plane * g.out.inner,
-                   r.argmax.data() + plane * g.out.inner, value);
-  }
+                   r.argmax.data() + plane * g.out.inner, value_of(plane % g.in.C));
+  });
 }
 
-// Σ over channel c's pooled gradients of dy·(x at the argmax − mu), in a fixed order (4 interleaved
-// accumulators, so the adds do not wait on each other).
-double sum_dy_centered(const Geometry& g, int64_t c, const Tensor& dy, const std::vector<int32_t>& argmax,
-                       const Tensor& x, double mu) {
-  double acc[4] = {0, 0, 0, 0};
-  for (int64_t n = 0; n < g.in.N; ++n) {
-    const int64_t plane = n * g.in.C + c;
-    const float* xp = x.data() + plane * g.in.inner;
-    const float* d = dy.data() + plane * g.out.inner;
-    const int32_t* at = argmax.data() + plane * g.out.inner;
+// Per plane: Σdy over the pooled gradient and Σdy·(x at the argmax − mean of the plane's channel). Only the
+// argmax positions receive a gradient, so these are the sums over the whole plane.
+struct PlaneSums {
+  std::vector<double> dy, dy_centered;
+};
+PlaneSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x,
+                     const Tensor& mean) {
+  PlaneSums s{std::vector<double>(g.in.planes()), std::vector<double>(g.in.planes())};
+  bn::for_each_plane(g.in, [&](int64_t p) {
+    const float* xp = x.data() + p * g.in.inner;
+    const float* d = dy.data() + p * g.out.inner;
+    const int32_t* at = argmax.data() + p * g.out.inner;
+    const double mu = mean[p % g.in.C];
+    double acc[4] = {0, 0, 0, 0};  // interleaved, so the adds do not wait on each other
     for (int64_t k = 0; k < g.out.inner; ++k) acc[k & 3] += static_cast<double>(d[k]) * (xp[at[k]] - mu);
-  }
-  return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    s.dy[p] = bn::block_sum(d, d, g.out.inner, [](double a, double) { return a; });
+    s.dy_centered[p] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  });
+  return s;
 }
 
 }  // namespace
@@ -70,13 +75,13 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_train(const Tensor& x, cons
   BatchNormMaxPoolResult r{Tensor::uninitialized(Shape{g.out.N, C, g.P, g.Q}),
                            std::vector<int32_t>(static_cast<size_t>(g.out.count() * C)), Tensor(Shape{C}),
                            Tensor(Shape{C}), Tensor(Shape{C})};
-  for_each_slice(C, 1, [&](int64_t c, int64_t, int64_t) {
-    const bn::ChannelStats st = bn::channel_stats(g.in, c, x.data(), gamma, beta, eps);
-    pool_channel(g, c, x, p, r, PoolValue{true, st.a, st.shift});
-    r.mean[c] = static_cast<float>(st.mean);
-    r.var[c] = static_cast<float>(st.var);
-    r.invstd[c] = static_cast<float>(st.invstd);
-  });
+  const std::vector<bn::ChannelStats> stats = bn::batch_stats(g.in, x.data(), gamma, beta, eps);
+  pool_planes(g, x, p, r, [&](int64_t c) { return PoolValue{true, stats[c].a, stats[c].shift}; });
+  for (int64_t c = 0; c < C; ++c) {
+    r.mean[c] = static_cast<float>(stats[c].mean);
+    r.var[c] = static_cast<float>(stats[c].var);
+    r.invstd[c] = static_cast<float>(stats[c].invstd);
+  }
   return r;
 }
 
@@ -89,24 +94,24 @@ BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std:
   bn::check_stat(invstd, g.in, op, "invstd");
   BatchNormGrads r{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{g.in.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{g.in.C})};
+  const PlaneSums sums = plane_sums(g, dy, argmax, x, mean);
   const double M = static_cast<double>(g.in.count());
-  for_each_slice(g.in.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const double mu = mean[c], is = invstd[c];
-    // only the argmax positions have a gradient: both sums run over the pooled dy
-    const double sum_dy = bn::channel_sum(g.out, c, dy.data(), dy.data(), [](double d, double) { return d; });
-    const double sum_dy_xhat = sum_dy_centered(g, c, dy, argmax, x, mu) * is;
-    const bn::ChannelBackward k = bn::channel_backward(M, bn::scale_of(gamma, c), mu, is, sum_dy, sum_dy_xhat);
-    for (int64_t n = 0; n < g.in.N; ++n) {  // dx = p·dy + q·x + r, where dy is zero off the argmax positions
-      const int64_t plane = n * g.in.C + c;
-      const float* xp = x.data() + plane * g.in.inner;
-      float* dxp = r.dx.data() + plane * g.in.inner;
-      for (int64_t i = 0; i < g.in.inner; ++i) dxp[i] = k.q * xp[i] + k.r;
-      const float* d = dy.data() + plane * g.out.inner;
-      const int32_t* at = argmax.data() + plane * g.out.inner;
-      for (int64_t j = 0; j < g.out.inner; ++j) dxp[at[j]] += k.p * d[j];
-    }
+  std::vector<bn::ChannelBackward> k(g.in.C);
+  for (int64_t c = 0; c < g.in.C; ++c) {
+    const double sum_dy = bn::channel_total(g.in, sums.dy, c);
+    const double sum_dy_xhat = bn::channel_total(g.in, sums.dy_centered, c) * invstd[c];
+    k[c] = bn::channel_backward(M, bn::scale_of(gamma, c), mean[c], invstd[c], sum_dy, sum_dy_xhat);
     if (!gamma.empty()) r.dgamma[c] = static_cast<float>(sum_dy_xhat);
     if (!beta.empty()) r.dbeta[c] = static_cast<float>(sum_dy);
+  }
+  bn::for_each_plane(g.in, [&](int64_t p) {  // dx = p·dy + q·x + r, where dy is zero off the argmax positions
+    const bn::ChannelBackward& kc = k[p % g.in.C];
+    const float* xp = x.data() + p * g.in.inner;
+    float* dxp = r.dx.data() + p * g.in.inner;
+    for (int64_t i = 0; i < g.in.inner; ++i) dxp[i] = kc.q * xp[i] + kc.r;
+    const float* d = dy.data() + p * g.out.inner;
+    const int32_t* at = argmax.data() + p * g.out.inner;
+    for (int64_t j = 0; j < g.out.inner; ++j) dxp[at[j]] += kc.p * d[j];
   });
   return r;
 }
@@ -120,10 +125,9 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_infer(const Tensor& x, cons
   BatchNormMaxPoolResult r{Tensor::uninitialized(Shape{g.out.N, g.in.C, g.P, g.Q}),
                            std::vector<int32_t>(static_cast<size_t>(g.out.count() * g.in.C)), Tensor(), Tensor(),
                            Tensor()};
-  for_each_slice(g.in.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const bn::InferenceMap m = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
-    pool_channel(g, c, x, p, r, PoolValue{true, m.a, m.shift});
-  });
+  std::vector<bn::InferenceMap> maps(g.in.C);
+  for (int64_t c = 0; c < g.in.C; ++c) maps[c] = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
+  pool_planes(g, x, p, r, [&](int64_t c) { return PoolValue{true, maps[c].a, maps[c].shift}; });
   return r;
 }
 
@@ -137,21 +141,21 @@ BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std:
   bn::check_stat(running_var, g.in, op, "running_var");
   BatchNormGrads r{Tensor(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{g.in.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{g.in.C})};
-  for_each_slice(g.in.C, 1, [&](int64_t c, int64_t, int64_t) {
-    const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
-    const double mu = running_mean[c], scale = bn::scale_of(gamma, c);
-    const double sum_dy = bn::channel_sum(g.out, c, dy.data(), dy.data(), [](double d, double) { return d; });
-    const double sum_dy_xhat = sum_dy_centered(g, c, dy, argmax, x, mu) * invstd;
-    for (int64_t n = 0; n < g.in.N; ++n) {  // dx = dy·γ·invstd at the argmax positions, zero elsewhere
-      const int64_t plane = n * g.in.C + c;
-      float* dxp = r.dx.data() + plane * g.in.inner;
-      const float* d = dy.data() + plane * g.out.inner;
-      const int32_t* at = argmax.data() + plane * g.out.inner;
-      for (int64_t j = 0; j < g.out.inner; ++j) dxp[at[j]] = static_cast<float>(d[j] * scale * invstd);
-    }
-    if (!gamma.empty()) r.dgamma[c] = static_cast<float>(sum_dy_xhat);
-    if (!beta.empty()) r.dbeta[c] = static_cast<float>(sum_dy);
+  const PlaneSums sums = plane_sums(g, dy, argmax, x, running_mean);
+  bn::for_each_plane(g.in, [&](int64_t p) {  // dx = dy·γ/sqrt(var + eps) at the argmax positions, zero elsewhere
+    const int64_t c = p % g.in.C;
+    const float scale =
+        static_cast<float>(bn::scale_of(gamma, c) / std::sqrt(static_cast<double>(running_var[c]) + eps));
+    float* dxp = r.dx.data() + p * g.in.inner;
+    const float* d = dy.data() + p * g.out.inner;
+    const int32_t* at = argmax.data() + p * g.out.inner;
+    for (int64_t j = 0; j < g.out.inner; ++j) dxp[at[j]] = d[j] * scale;
   });
+  for (int64_t c = 0; c < g.in.C; ++c) {
+    const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
+    if (!gamma.empty()) r.dgamma[c] = static_cast<float>(bn::channel_total(g.in, sums.dy_centered, c) * invstd);
+    if (!beta.empty()) r.dbeta[c] = static_cast<float>(bn::channel_total(g.in, sums.dy, c));
+  }
   return r;
 }
 

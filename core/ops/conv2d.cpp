@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/ops/eigen_view.h"
 #include "core/ops/parallel.h"
+#include "core/ops/rows.h"
 
 namespace plateau::ops {
 namespace {
@@ -19,6 +20,7 @@ struct Geometry {
   int64_t rows() const { return C * R * S; }  // im2col rows
   int64_t cols() const { return P * Q; }      // im2col columns
 };
+
 
 Geometry check_shapes(const Tensor& x, const Tensor& w, const Conv2dParams& p, const char* op) {
   PLATEAU_CHECK(x.shape().rank() == 4, op, ": input must be 4-D (N,C,H,W), got shape ", x.shape());
@@ -39,25 +41,41 @@ Geometry check_shapes(const Tensor& x, const Tensor& w, const Conv2dParams& p, c
   return g;
 }
 
+// The output columns j whose input column j·stride + offset lies inside [0, W): [lo, hi).
+struct ColumnRange {
+  int64_t lo, hi;
+};
+ColumnRange valid_columns(int64_t Q, int64_t W, int stride, int64_t offset) {
+  ColumnRange r{0, Q};
+  while (r.lo < Q && r.lo * stride + offset < 0) ++r.lo;
+  while (r.hi > r.lo && (r.hi - 1) * stride + offset >= W) --r.hi;
+  return r;
+}
+
 // col (C·R·S, ld) columns [offset, offset + P·Q) <- one sample x_n (C,H,W); rows ordered (c, r, s)
-// to match w (K, C·R·S).
+// to match w (K, C·R·S). Padding reads as zero; with stride 1 each output row is one contiguous copy.
 void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* col, int64_t ld, int64_t offset) {
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
         float* row = col + ((c * g.R + r) * g.S + s) * ld + offset;
+        const int64_t shift = s - p.pad_left;  // input column of output column j: j·stride_w + shift
+        const ColumnRange cols = valid_columns(g.Q, g.W, p.stride_w, shift);
         for (int64_t i = 0; i < g.P; ++i) {
           const int64_t h = i * p.stride_h - p.pad_top + r;
           float* out = row + i * g.Q;
           if (h < 0 || h >= g.H) {
-            for (int64_t j = 0; j < g.Q; ++j) out[j] = 0.0f;
+            std::fill_n(out, g.Q, 0.0f);
             continue;
           }
           const float* in = x_n + (c * g.H + h) * g.W;
-          for (int64_t j = 0; j < g.Q; ++j) {
-            const int64_t v = j * p.stride_w - p.pad_left + s;
-            out[j] = (v >= 0 && v < g.W) ? in[v] : 0.0f;
+          std::fill_n(out, cols.lo, 0.0f);
+          if (p.stride_w == 1) {
+            rows::copy(in + cols.lo + shift, cols.hi - cols.lo, out + cols.lo);
+          } else {
+            for (int64_t j = cols.lo; j < cols.hi; ++j) out[j] = in[j * p.stride_w + shift];
           }
+          std::fill(out + cols.hi, out + g.Q, 0.0f);
         }
       }
 }
@@ -68,13 +86,17 @@ void col2im(const float* dcol, const Geometry& g, const Conv2dParams& p, float* 
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
         const float* row = dcol + ((c * g.R + r) * g.S + s) * ld + offset;
+        const int64_t shift = s - p.pad_left;
+        const ColumnRange cols = valid_columns(g.Q, g.W, p.stride_w, shift);
         for (int64_t i = 0; i < g.P; ++i) {
           const int64_t h = i * p.stride_h - p.pad_top + r;
           if (h < 0 || h >= g.H) continue;
           float* out = dx_n + (c * g.H + h) * g.W;
-          for (int64_t j = 0; j < g.Q; ++j) {
-            const int64_t v = j * p.stride_w - p.pad_left + s;
-            if (v >= 0 && v < g.W) out[v] += row[i * g.Q + j];
+          const float* in = row + i * g.Q;
+          if (p.stride_w == 1) {
+            rows::add(in + cols.lo, cols.hi - cols.lo, out + cols.lo + shift);
+          } else {
+            for (int64_t j = cols.lo; j < cols.hi; ++j) out[j * p.stride_w + shift] += in[j];
           }
         }
       }
@@ -147,10 +169,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         const float* src = dy.data() + (n * g.K + k) * PQ;
         float* dst = dyg + k * cols + (n - n0) * PQ;
         if (relu_output) {
-          const float* y = relu_output->data() + (n * g.K + k) * PQ;
-          for (int64_t j = 0; j < PQ; ++j) dst[j] = y[j] > 0.0f ? src[j] : 0.0f;
+          rows::copy_where_positive(src, relu_output->data() + (n * g.K + k) * PQ, PQ, dst);
         } else {
-          std::copy_n(src, PQ, dst);
+          rows::copy(src, PQ, dst);
         }
       }
     }
