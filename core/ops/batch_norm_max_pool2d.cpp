@@ -40,6 +40,7 @@ template <typename ValueOf>
 void pool_planes(const Geometry& g, const Tensor& x, const MaxPool2dParams& p, BatchNormMaxPoolResult& r,
                  ValueOf value_of) {
   bn::for_each_plane(g.in, [&](int64_t plane) {
+    bn::prefetch_next_plane(x.data(), g.in.inner, plane, g.in.planes());
     max_pool_plane(x.data() + plane * g.in.inner, g.H, g.W, p, g.P, g.Q, r.y.data() + plane * g.out.inner,
                    r.argmax.data() + plane * g.out.inner, value_of(plane % g.in.C));
   });
@@ -54,6 +55,7 @@ PlaneSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int3
                      const Tensor& mean) {
   PlaneSums s{std::vector<double>(g.in.planes()), std::vector<double>(g.in.planes())};
   bn::for_each_plane(g.in, [&](int64_t p) {
+    bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
     const float* xp = x.data() + p * g.in.inner;
     const float* d = dy.data() + p * g.out.inner;
     const int32_t* at = argmax.data() + p * g.out.inner;
@@ -106,6 +108,7 @@ BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std:
   }
   bn::for_each_plane(g.in, [&](int64_t p) {  // dx = p·dy + q·x + r, where dy is zero off the argmax positions
     const bn::ChannelBackward& kc = k[p % g.in.C];
+    bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
     const float* xp = x.data() + p * g.in.inner;
     float* dxp = r.dx.data() + p * g.in.inner;
     for (int64_t i = 0; i < g.in.inner; ++i) dxp[i] = kc.q * xp[i] + kc.r;

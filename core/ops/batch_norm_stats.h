@@ -48,6 +48,14 @@ void for_each_plane(const Layout& l, Body&& body) {
   });
 }
 
+// Asks for the plane after p of a tensor with per-plane size `inner` to be brought into the cache: the
+// hardware prefetcher of the machines measured here does not run far enough ahead on its own.
+inline void prefetch_next_plane(const float* t, int64_t inner, int64_t p, int64_t planes) {
+  if (p + 1 >= planes) return;
+  const char* next = reinterpret_cast<const char*>(t + (p + 1) * inner);
+  for (int64_t b = 0; b < inner * static_cast<int64_t>(sizeof(float)); b += 64) __builtin_prefetch(next + b);
+}
+
 // Σ term(a[k], b[k]) for k in [0, n) in double, with 8 interleaved accumulators added in a fixed order
 // (one running sum would wait on each add; this loop vectorizes).
 template <typename Term>
@@ -85,6 +93,7 @@ inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, co
   std::vector<double> plane_mean(l.planes()), plane_m2(l.planes());
   const double m = static_cast<double>(l.inner);
   for_each_plane(l, [&](int64_t p) {
+    prefetch_next_plane(x, l.inner, p, l.planes());
     const float* v = x + p * l.inner;
     const double mean = block_sum(v, v, l.inner, [](double a, double) { return a; }) / m;
     plane_mean[p] = mean;

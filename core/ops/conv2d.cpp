@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/ops/conv2d_one_channel.h"
 #include "core/ops/eigen_view.h"
 #include "core/ops/parallel.h"
 #include "core/ops/rows.h"
@@ -11,16 +12,22 @@
 namespace plateau::ops {
 namespace {
 
-// Samples per GEMM: im2col of a group of samples side by side gives one wide product, which runs far
-// faster than one small product per sample. Also the fixed slice of the weight-gradient reduction.
-constexpr int64_t kGroup = 8;
-
 struct Geometry {
   int64_t N, C, H, W, K, R, S, P, Q;
   int64_t rows() const { return C * R * S; }  // im2col rows
   int64_t cols() const { return P * Q; }      // im2col columns
 };
 
+
+bool padded(const Conv2dParams& p) { return p.pad_top || p.pad_bottom || p.pad_left || p.pad_right; }
+
+// Samples per GEMM: im2col of a group of samples side by side gives one wide product, which runs far
+// faster than one small product per sample. At least 8 samples and 256 columns (conv3's 3x3 outputs take
+// 32 samples). Depends only on the shape: it also fixes the slices of the weight-gradient reduction.
+int64_t group_size(const Geometry& g) {
+  const int64_t samples = (256 + g.cols() - 1) / g.cols();
+  return std::max<int64_t>(8, (samples + 7) / 8 * 8);
+}
 
 Geometry check_shapes(const Tensor& x, const Tensor& w, const Conv2dParams& p, const char* op) {
   PLATEAU_CHECK(x.shape().rank() == 4, op, ": input must be 4-D (N,C,H,W), got shape ", x.shape());
@@ -123,8 +130,12 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   if (has_bias)
     PLATEAU_CHECK(b.shape() == Shape({g.K}), "conv2d: bias has shape ", b.shape(), ", expected [", g.K, "]");
   Tensor y = Tensor::uninitialized(Shape{g.N, g.K, g.P, g.Q});
+  if (direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p))) {
+    direct::forward(x.data(), w.data(), has_bias ? b.data() : nullptr, relu, g.N, g.H, g.W, g.K, g.R, g.S, y.data());
+    return y;
+  }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
-  for_each_slice(g.N, kGroup, [&](int64_t, int64_t n0, int64_t n1) {
+  for_each_slice(g.N, group_size(g), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
     float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
@@ -154,37 +165,50 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     PLATEAU_CHECK(relu_output->shape() == dy.shape(), "conv2d_backward: ReLU output has shape ", relu_output->shape(),
                   ", dy has ", dy.shape());
   Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor(Shape{g.K}) : Tensor()};
-  const size_t slices = static_cast<size_t>(slice_count(g.N, kGroup));
-  std::vector<Tensor> dw_parts(slices, Tensor(w.shape()));
-  std::vector<Tensor> db_parts(has_bias ? slices : 0, Tensor(Shape{g.K}));
+  const size_t slices = static_cast<size_t>(slice_count(g.N, group_size(g)));
+  std::vector<Tensor> dw_parts, db_parts;  // one per slice, each written whole by its slice
+  for (size_t s = 0; s < slices; ++s) {
+    dw_parts.push_back(Tensor::uninitialized(w.shape()));
+    if (has_bias) db_parts.push_back(Tensor::uninitialized(Shape{g.K}));
+  }
+  // a one-channel first layer's weight gradient comes from the direct kernel; im2col + GEMM otherwise
+  const bool direct_weights = direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p));
+  if (direct_weights)
+    for_each_slice(g.N, group_size(g), [&](int64_t s, int64_t n0, int64_t n1) {
+      direct::backward_weights(dy.data(), x.data(), relu_output ? relu_output->data() : nullptr, n0, n1, g.H, g.W,
+                               g.K, g.R, g.S, dw_parts[s].data(), has_bias ? db_parts[s].data() : nullptr);
+    });
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
   const auto w_mat = view(w.data(), g.K, g.rows());
-  for_each_slice(g.N, kGroup, [&](int64_t s, int64_t n0, int64_t n1) {
-    const int64_t cols = (n1 - n0) * PQ;
-    float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
-    float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
-    for (int64_t n = n0; n < n1; ++n) {
-      im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
-      for (int64_t k = 0; k < g.K; ++k) {  // dy[n] (K, PQ) -> (K, group·PQ)
-        const float* src = dy.data() + (n * g.K + k) * PQ;
-        float* dst = dyg + k * cols + (n - n0) * PQ;
-        if (relu_output) {
-          rows::copy_where_positive(src, relu_output->data() + (n * g.K + k) * PQ, PQ, dst);
-        } else {
-          rows::copy(src, PQ, dst);
+  if (!direct_weights || need_dx)
+    for_each_slice(g.N, group_size(g), [&](int64_t s, int64_t n0, int64_t n1) {
+      const int64_t cols = (n1 - n0) * PQ;
+      float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
+      float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
+      for (int64_t n = n0; n < n1; ++n) {
+        if (!direct_weights) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
+        for (int64_t k = 0; k < g.K; ++k) {  // dy[n] (K, PQ) -> (K, group·PQ)
+          const float* src = dy.data() + (n * g.K + k) * PQ;
+          float* dst = dyg + k * cols + (n - n0) * PQ;
+          if (relu_output) {
+            rows::copy_where_positive(src, relu_output->data() + (n * g.K + k) * PQ, PQ, dst);
+          } else {
+            rows::copy(src, PQ, dst);
+          }
         }
       }
-    }
-    const auto dy_g = view(dyg, g.K, cols);
-    view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
-    if (has_bias)  // an explicit loop: Eigen's reductions vectorize differently with the buffer's alignment
-      for (int64_t k = 0; k < g.K; ++k) db_parts[s][k] = static_cast<float>(sum_fixed_order(dyg + k * cols, cols));
-    if (need_dx) {
-      float* dcol = scratch(2, static_cast<size_t>(g.rows() * cols)).data();
-      view(dcol, g.rows(), cols).noalias() = w_mat.transpose() * dy_g;
-      for (int64_t n = n0; n < n1; ++n) col2im(dcol, g, p, grads.dx.data() + n * CHW, cols, (n - n0) * PQ);
-    }
-  });
+      const auto dy_g = view(dyg, g.K, cols);
+      if (!direct_weights) {
+        view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
+        if (has_bias)  // an explicit loop: Eigen's reductions vectorize differently with the buffer's alignment
+          for (int64_t k = 0; k < g.K; ++k) db_parts[s][k] = static_cast<float>(sum_fixed_order(dyg + k * cols, cols));
+      }
+      if (need_dx) {
+        float* dcol = scratch(2, static_cast<size_t>(g.rows() * cols)).data();
+        view(dcol, g.rows(), cols).noalias() = w_mat.transpose() * dy_g;
+        for (int64_t n = n0; n < n1; ++n) col2im(dcol, g, p, grads.dx.data() + n * CHW, cols, (n - n0) * PQ);
+      }
+    });
   add_in_order(dw_parts, grads.dw);
   if (has_bias) add_in_order(db_parts, grads.db);
   return grads;

@@ -36,10 +36,13 @@ inline double sum_fixed_order(const float* p, int64_t n) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-// out += parts[0] + parts[1] + … summed in slice order; every part has out's shape.
+// out += parts[0] + parts[1] + … summed in slice order for every element; every part has out's shape.
+// Elements are spread over the threads in fixed slices; each element's sum keeps the order.
 inline void add_in_order(const std::vector<Tensor>& parts, Tensor& out) {
-  for (const Tensor& part : parts)
-    for (int64_t i = 0; i < out.numel(); ++i) out[i] += part[i];
+  for_each_slice(out.numel(), 4096, [&](int64_t, int64_t i0, int64_t i1) {
+    for (const Tensor& part : parts)
+      for (int64_t i = i0; i < i1; ++i) out[i] += part[i];
+  });
 }
 
 }  // namespace plateau::ops
