@@ -3,6 +3,10 @@
 // Counter FLOPS is floating-point operations per second (2 per multiply-add).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
+#include <map>
+
 #include "core/ops/batch_norm.h"
 #include "core/ops/batch_norm_max_pool2d.h"
 #include "core/ops/conv2d.h"
@@ -14,9 +18,30 @@
 namespace plateau {
 namespace {
 
+// The machine's SGEMM ceiling at the current thread count: the best of 10 512x512x512 products (FLOP/s).
+double sgemm_ceiling() {
+  static std::map<int, double> ceiling;  // by thread count
+  double& c = ceiling[num_threads()];
+  if (c == 0) {
+    Rng rng(99);
+    const Tensor a = uniform_tensor({512, 512}, -1, 1, rng), b = uniform_tensor({512, 512}, -1, 1, rng);
+    for (int i = 0; i < 10; ++i) {
+      const auto t = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(ops::matmul_forward(a, b));
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+      c = std::max(c, 2.0 * 512 * 512 * 512 / s);
+    }
+  }
+  return c;
+}
+
+// FLOPS: floating-point operations per second (2 per multiply-add); pct_ceiling: the same as a percentage of
+// the measured SGEMM ceiling at this thread count.
 void set_flops(benchmark::State& state, double flops_per_iteration) {
   state.counters["FLOPS"] = benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate,
                                                benchmark::Counter::kIs1000);
+  state.counters["pct_ceiling"] =
+      benchmark::Counter(100.0 * flops_per_iteration / sgemm_ceiling(), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 struct ConvShape {
