@@ -19,7 +19,6 @@ struct Geometry {
 };
 
 
-bool padded(const Conv2dParams& p) { return p.pad_top || p.pad_bottom || p.pad_left || p.pad_right; }
 
 // Samples per GEMM: im2col of a group of samples side by side gives one wide product, which runs far
 // faster than one small product per sample. At least 8 samples and 256 columns (conv3's 3x3 outputs take
@@ -48,6 +47,8 @@ Geometry check_shapes(const Tensor& x, const Tensor& w, const Conv2dParams& p, c
   return g;
 }
 
+bool padded(const Conv2dParams& p) { return p.pad_top || p.pad_bottom || p.pad_left || p.pad_right; }
+
 // The output columns j whose input column j·stride + offset lies inside [0, W): [lo, hi).
 struct ColumnRange {
   int64_t lo, hi;
@@ -59,9 +60,23 @@ ColumnRange valid_columns(int64_t Q, int64_t W, int stride, int64_t offset) {
   return r;
 }
 
+// Stride 1, no padding, images at most 16 wide: the shape of rows.h's block copies (conv2 and conv3).
+bool narrow_valid(const Geometry& g, const Conv2dParams& p) {
+  return p.stride_h == 1 && p.stride_w == 1 && !padded(p) && g.W <= 16;
+}
+
 // col (C·R·S, ld) columns [offset, offset + P·Q) <- one sample x_n (C,H,W); rows ordered (c, r, s)
 // to match w (K, C·R·S). Padding reads as zero; with stride 1 each output row is one contiguous copy.
 void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* col, int64_t ld, int64_t offset) {
+#if defined(__AVX512F__)
+  if (narrow_valid(g, p)) {  // each (c, r, s) block: P rows of Q contiguous input values
+    for (int64_t c = 0; c < g.C; ++c)
+      for (int64_t r = 0; r < g.R; ++r)
+        for (int64_t s = 0; s < g.S; ++s)
+          rows::gather_block(x_n + (c * g.H + r) * g.W + s, g.W, g.P, g.Q, col + ((c * g.R + r) * g.S + s) * ld + offset);
+    return;
+  }
+#endif
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
@@ -89,6 +104,17 @@ void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* c
 
 // dx_n (C,H,W) += scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
 void col2im(const float* dcol, const Geometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
+#if defined(__AVX512F__)
+  if (narrow_valid(g, p)) {  // input row h = i + r gathers the S shifted rows i of block (c, r, ·)
+    for (int64_t c = 0; c < g.C; ++c)
+      for (int64_t r = 0; r < g.R; ++r) {
+        const float* block = dcol + (c * g.R + r) * g.S * ld + offset;
+        for (int64_t i = 0; i < g.P; ++i)
+          rows::add_shifted_rows(block + i * g.Q, ld, g.S, g.Q, g.W, dx_n + (c * g.H + i + r) * g.W);
+      }
+    return;
+  }
+#endif
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {

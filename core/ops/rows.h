@@ -58,4 +58,32 @@ inline void copy_where_positive(const float* in, const float* y, int64_t n, floa
 #endif
 }
 
+#if defined(__AVX512F__)
+// For a stride-1 convolution without padding on images at most 16 wide (conv2 and conv3 of the CNN).
+
+// out[i·width + j] = in[i·stride + j] for i < n_rows, j < width ≤ 16: im2col's block for one (c, r, s). A row
+// is stored whole (16 floats) when those stay inside the block: the later rows' stores overwrite the extra
+// lanes. The rows near the end are stored masked.
+inline void gather_block(const float* in, int64_t stride, int64_t n_rows, int64_t width, float* out) {
+  const __mmask16 m = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+  int64_t i = 0;
+  for (; i * width + 16 <= n_rows * width; ++i) _mm512_storeu_ps(out + i * width, _mm512_maskz_loadu_ps(m, in + i * stride));
+  for (; i < n_rows; ++i) _mm512_mask_storeu_ps(out + i * width, m, _mm512_maskz_loadu_ps(m, in + i * stride));
+}
+
+// col2im for one (c, r) and all S kernel columns of a row: out[j] (j < W ≤ 16) += Σ_s in_s[j − s] for
+// 0 ≤ j − s < Q, where in_s = in + s·in_row_stride. One load and one store of out, however many s: adding
+// each s separately stored overlapping windows of out and waited on every store.
+inline void add_shifted_rows(const float* in, int64_t in_row_stride, int64_t S, int64_t Q, int64_t W, float* out) {
+  const __mmask16 mw = static_cast<__mmask16>(W >= 16 ? 0xFFFF : (1u << W) - 1);
+  __m512 acc = _mm512_maskz_loadu_ps(mw, out);
+  for (int64_t s = 0; s < S; ++s) {
+    // lanes [s, s + Q) take in_s[0, Q)
+    const __mmask16 ms = static_cast<__mmask16>(((1u << Q) - 1) << s) & mw;
+    acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(ms, in + s * in_row_stride - s));
+  }
+  _mm512_mask_storeu_ps(out, mw, acc);
+}
+#endif
+
 }  // namespace plateau::ops::rows

@@ -72,7 +72,10 @@ INSTANTIATE_TEST_SUITE_P(Cases, ConvGradCheck,
                          ::testing::Values(ConvCase{"basic", {2, 1, 6, 6}, {3, 1, 3, 3}, {}},
                                            ConvCase{"stride2_pad1", {2, 3, 7, 7}, {4, 3, 3, 3}, {2, 2, 1, 1, 1, 1}},
                                            ConvCase{"odd_asymmetric", {1, 2, 5, 8}, {2, 2, 2, 3}, {1, 2, 0, 1, 1, 0}},
-                                           ConvCase{"batch10_even", {10, 2, 4, 4}, {3, 2, 2, 2}, {1, 1, 0, 1, 0, 1}}),
+                                           ConvCase{"batch10_even", {10, 2, 4, 4}, {3, 2, 2, 2}, {1, 1, 0, 1, 0, 1}},
+                                           // valid, stride 1, at most 16 wide: the block copies of conv2/conv3
+                                           ConvCase{"narrow_valid", {3, 4, 7, 9}, {5, 4, 3, 3}, {}},
+                                           ConvCase{"narrow_valid_5x5_w16", {2, 2, 9, 16}, {3, 2, 5, 5}, {}}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(GradCheck, MaxPool) {
