@@ -18,8 +18,6 @@ struct Geometry {
   int64_t cols() const { return P * Q; }      // im2col columns
 };
 
-
-
 // Samples per GEMM: im2col of a group of samples side by side gives one wide product, which runs far
 // faster than one small product per sample. At least 8 samples and 256 columns (conv3's 3x3 outputs take
 // 32 samples). Depends only on the shape: it also fixes the slices of the weight-gradient reduction.
