@@ -144,5 +144,32 @@ TEST(LrFind, SuggestsAnLrAndWritesTheCurve) {
   EXPECT_TRUE(has_label(read_file_text(dir / "lr_find.svg"), "xlabel", "learning rate (log scale)"));
 }
 
+// `plateau profile`: one row per model step (the fused batch norm + pooling pairs as one), a total that
+// accounts for the measured step, and a Chrome trace with a forward and a backward span per row and step.
+TEST(Profile, TableAccountsForTheStepAndTraceHasEverySpan) {
+  const fs::path trace = scratch() / "trace.json";
+  const auto r = run_plateau("profile --steps 3 --batch-size 32 --trace " + trace.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* row : {"conv2d (Conv2D)", "batch_normalization + max_pooling2d (fused)", "dense_1 (Dense)",
+                          "optimizer", "data"})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(total ([0-9.]+) ms per step \(measured step ([0-9.]+) ms)")))
+      << r.out;
+  const double accounted = std::stod(m[1]), measured = std::stod(m[2]);
+  EXPECT_NEAR(accounted, measured, 0.1 * measured) << r.out;
+  const auto events = nlohmann::json::parse(read_file_text(trace))["traceEvents"];
+  int forward = 0, backward = 0;
+  for (const auto& e : events) {
+    EXPECT_EQ(e["ph"], "X");
+    EXPECT_GE(e["dur"].get<double>(), 0.0);
+    forward += e["cat"] == "forward";
+    backward += e["cat"] == "backward";
+  }
+  // seed-cnn runs 10 steps (two fused pairs); 3 profiled training steps; the loss adds one forward span
+  EXPECT_EQ(forward, 3 * 11);
+  EXPECT_EQ(backward, 3 * 10);
+}
+
 }  // namespace
 }  // namespace plateau
