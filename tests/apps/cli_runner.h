@@ -7,7 +7,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -41,6 +43,23 @@ inline std::string read_file_text(const std::string& path) {
     std::fclose(f);
   }
   return out;
+}
+
+// metrics.csv as rows of fields without the last, wall-time column (the only one that may differ between
+// two runs of the same training).
+inline std::vector<std::vector<std::string>> rows_without_seconds(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::istringstream f(line);
+    std::string field;
+    while (std::getline(f, field, ',')) fields.push_back(field);
+    if (!fields.empty()) fields.pop_back();
+    rows.push_back(fields);
+  }
+  return rows;
 }
 
 inline CliResult run_plateau(const std::string& args) {

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -26,16 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::read_file_text;
+using testing::rows_without_seconds;
 using testing::run_plateau;
 using testing::shell_quote;
-
-std::string without_seconds(const std::string& csv) {
-  std::string out;
-  std::istringstream in(csv);
-  std::string line;
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
-}
 
 const fs::path& scratch() {
   static const fs::path dir = testing::scratch_dir("plateau_resume");
@@ -66,7 +58,7 @@ void expect_same_as_reference(const fs::path& dir) {
   const fs::path& ref = reference();
   EXPECT_EQ(read_file_text(dir / "final.safetensors"), read_file_text(ref / "final.safetensors")) << "final weights differ";
   EXPECT_EQ(read_file_text(dir / "best.safetensors"), read_file_text(ref / "best.safetensors")) << "best checkpoint differs";
-  EXPECT_EQ(without_seconds(read_file_text(dir / "metrics.csv")), without_seconds(read_file_text(ref / "metrics.csv")));
+  EXPECT_EQ(rows_without_seconds(read_file_text(dir / "metrics.csv")), rows_without_seconds(read_file_text(ref / "metrics.csv")));
   const auto a = nlohmann::json::parse(read_file_text(dir / "results.json")), b = nlohmann::json::parse(read_file_text(ref / "results.json"));
   EXPECT_EQ(a["lr_changes"], b["lr_changes"]);
   EXPECT_EQ(a["test_accuracy"], b["test_accuracy"]);

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -16,24 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::read_file_text;
+using testing::rows_without_seconds;
 using testing::run_plateau;
 using testing::shell_quote;
-
-// metrics.csv rows without the wall-time column (the only one that may differ between runs).
-std::vector<std::vector<std::string>> rows_without_seconds(const std::string& csv) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(csv);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::istringstream f(line);
-    std::string field;
-    while (std::getline(f, field, ',')) fields.push_back(field);
-    fields.pop_back();
-    rows.push_back(fields);
-  }
-  return rows;
-}
 
 const fs::path& scratch() {
   static const fs::path dir = testing::scratch_dir("plateau_train_cli");
