@@ -3,8 +3,6 @@
 // Counter FLOPS is floating-point operations per second (2 per multiply-add).
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <chrono>
 #include <map>
 
 #include "core/ops/batch_norm.h"
@@ -14,24 +12,17 @@
 #include "core/ops/max_pool2d.h"
 #include "core/random.h"
 #include "core/threads.h"
+#include "training/step_profiler.h"
 
 namespace plateau {
 namespace {
 
-// The machine's SGEMM ceiling at the current thread count: the best of 10 512x512x512 products (FLOP/s).
+// The machine's SGEMM ceiling at the current thread count (FLOP/s), measured once per thread count as
+// `plateau profile` measures it.
 double sgemm_ceiling() {
   static std::map<int, double> ceiling;  // by thread count
   double& c = ceiling[num_threads()];
-  if (c == 0) {
-    Rng rng(99);
-    const Tensor a = uniform_tensor({512, 512}, -1, 1, rng), b = uniform_tensor({512, 512}, -1, 1, rng);
-    for (int i = 0; i < 10; ++i) {
-      const auto t = std::chrono::steady_clock::now();
-      benchmark::DoNotOptimize(ops::matmul_forward(a, b));
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-      c = std::max(c, 2.0 * 512 * 512 * 512 / s);
-    }
-  }
+  if (c == 0) c = measure_sgemm_gflops() * 1e9;
   return c;
 }
 
