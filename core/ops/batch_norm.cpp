@@ -70,8 +70,7 @@ Tensor batch_norm_forward_infer(const Tensor& x, const Tensor& gamma, const Tens
   const Layout l = check(x, gamma, beta, "batch_norm");
   check_stat(running_mean, l, "batch_norm", "running_mean");
   check_stat(running_var, l, "batch_norm", "running_var");
-  std::vector<bn::InferenceMap> maps(l.C);
-  for (int64_t c = 0; c < l.C; ++c) maps[c] = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
+  const std::vector<bn::InferenceMap> maps = bn::inference_maps(l, gamma, beta, running_mean, running_var, eps);
   Tensor y = Tensor::uninitialized(x.shape());
   bn::for_each_plane(l, [&](int64_t p) {
     const bn::InferenceMap& m = maps[p % l.C];
@@ -90,15 +89,15 @@ BatchNormGrads batch_norm_backward_infer(const Tensor& dy, const Tensor& x, cons
   check_stat(running_var, l, "batch_norm_backward", "running_var");
   BatchNormGrads g{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{l.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{l.C})};
+  const std::vector<bn::InferenceMap> maps = bn::inference_maps(l, gamma, beta, running_mean, running_var, eps);
   std::vector<double> sum_dy(l.planes()), sum_dy_centered(l.planes());
   bn::for_each_plane(l, [&](int64_t p) {
     const int64_t c = p % l.C;
     const double mu = running_mean[c];
-    const float scale = static_cast<float>(bn::scale_of(gamma, c) / std::sqrt(static_cast<double>(running_var[c]) + eps));
     const float* d = dy.data() + p * l.inner;
     const float* xp = x.data() + p * l.inner;
     float* dxp = g.dx.data() + p * l.inner;
-    for (int64_t i = 0; i < l.inner; ++i) dxp[i] = d[i] * scale;  // dx = dy·γ/sqrt(var + eps)
+    for (int64_t i = 0; i < l.inner; ++i) dxp[i] = d[i] * maps[c].a;  // dx = dy·γ/sqrt(var + eps)
     sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
     sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
   });

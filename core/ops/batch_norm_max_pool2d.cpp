@@ -128,8 +128,7 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_infer(const Tensor& x, cons
   BatchNormMaxPoolResult r{Tensor::uninitialized(Shape{g.out.N, g.in.C, g.P, g.Q}),
                            std::vector<int32_t>(static_cast<size_t>(g.out.count() * g.in.C)), Tensor(), Tensor(),
                            Tensor()};
-  std::vector<bn::InferenceMap> maps(g.in.C);
-  for (int64_t c = 0; c < g.in.C; ++c) maps[c] = bn::inference_map(c, gamma, beta, running_mean, running_var, eps);
+  const std::vector<bn::InferenceMap> maps = bn::inference_maps(g.in, gamma, beta, running_mean, running_var, eps);
   pool_planes(g, x, p, r, [&](int64_t c) { return PoolValue{true, maps[c].a, maps[c].shift}; });
   return r;
 }
@@ -145,10 +144,9 @@ BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std:
   BatchNormGrads r{Tensor(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{g.in.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{g.in.C})};
   const PlaneSums sums = plane_sums(g, dy, argmax, x, running_mean);
+  const std::vector<bn::InferenceMap> maps = bn::inference_maps(g.in, gamma, beta, running_mean, running_var, eps);
   bn::for_each_plane(g.in, [&](int64_t p) {  // dx = dy·γ/sqrt(var + eps) at the argmax positions, zero elsewhere
-    const int64_t c = p % g.in.C;
-    const float scale =
-        static_cast<float>(bn::scale_of(gamma, c) / std::sqrt(static_cast<double>(running_var[c]) + eps));
+    const float scale = maps[p % g.in.C].a;
     float* dxp = r.dx.data() + p * g.in.inner;
     const float* d = dy.data() + p * g.out.inner;
     const int32_t* at = argmax.data() + p * g.out.inner;

@@ -127,6 +127,13 @@ inline InferenceMap inference_map(int64_t c, const Tensor& gamma, const Tensor& 
   return {static_cast<float>(a), static_cast<float>(shift_of(beta, c) - running_mean[c] * a)};
 }
 
+inline std::vector<InferenceMap> inference_maps(const Layout& l, const Tensor& gamma, const Tensor& beta,
+                                                const Tensor& running_mean, const Tensor& running_var, double eps) {
+  std::vector<InferenceMap> maps(l.C);
+  for (int64_t c = 0; c < l.C; ++c) maps[c] = inference_map(c, gamma, beta, running_mean, running_var, eps);
+  return maps;
+}
+
 // Backward of training-mode batch norm for channel c, given Σdy and Σdy·x̂ over the channel:
 // dx = γ·invstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) = p·dy + q·x + r, with p, q, r per channel, in float.
 struct ChannelBackward {
