@@ -74,10 +74,11 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
       const Layer& layer = *net.layers()[j];
       row.name += (row.name.empty() ? "" : " + ") + layer.name();
       row.type += (row.type.empty() ? "" : " + ") + layer.type();
-      row.flops_forward += forward_flops(net, j, batch_size);
+      const double flops = forward_flops(net, j, batch_size);
+      row.flops_forward += flops;
       // backward: the input gradient and the weight gradient each cost a forward, but the first layer
       // needs no input gradient
-      row.flops_backward += forward_flops(net, j, batch_size) * (j == 0 ? 1 : 2);
+      row.flops_backward += flops * (j == 0 ? 1 : 2);
     }
     if (plan[i].count > 1) row.type = "fused";
     row.activation_mb = batch_size * net.output_shapes()[plan[i].first + plan[i].count - 1].numel() * 4.0 / (1 << 20);
