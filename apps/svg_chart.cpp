@@ -18,18 +18,6 @@ std::string fmt(double v) {
   return buf;
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
-
 struct Axis {
   double lo, hi;
   bool log;
@@ -69,6 +57,18 @@ std::vector<double> log_ticks(double lo, double hi) {
 
 }  // namespace
 
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
 std::vector<double> nice_ticks(double lo, double hi, int count) {
   if (!(hi > lo)) return {lo};
   const double raw = (hi - lo) / std::max(1, count - 1);
@@ -95,7 +95,7 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
          "\" font-family=\"sans-serif\" font-size=\"13\">\n";
   svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   svg += "<text class=\"title\" x=\"" + fmt(o.width / 2.0) + "\" y=\"28\" text-anchor=\"middle\" font-size=\"17\">" +
-         escape(o.title) + "</text>\n";
+         xml_escape(o.title) + "</text>\n";
   // grid and ticks
   const auto xt = o.log_x ? log_ticks(ax.lo, ax.hi) : nice_ticks(ax.lo, ax.hi, 8);
   const auto yt = o.log_y ? log_ticks(ay.lo, ay.hi) : nice_ticks(ay.lo, ay.hi, 6);
@@ -116,16 +116,16 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
   svg += "<rect x=\"" + fmt(left) + "\" y=\"" + fmt(top) + "\" width=\"" + fmt(right - left) + "\" height=\"" +
          fmt(bottom - top) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   svg += "<text class=\"xlabel\" x=\"" + fmt((left + right) / 2) + "\" y=\"" + fmt(o.height - 18.0) +
-         "\" text-anchor=\"middle\">" + escape(o.x_label) + "</text>\n";
+         "\" text-anchor=\"middle\">" + xml_escape(o.x_label) + "</text>\n";
   svg += "<text class=\"ylabel\" x=\"20\" y=\"" + fmt((top + bottom) / 2) +
          "\" text-anchor=\"middle\" transform=\"rotate(-90 20 " + fmt((top + bottom) / 2) + ")\">" +
-         escape(o.y_label) + "</text>\n";
+         xml_escape(o.y_label) + "</text>\n";
   for (const ChartMarker& m : o.markers) {
     const double px = ax.map(m.x, left, right);
     svg += "<line class=\"marker\" x1=\"" + fmt(px) + "\" y1=\"" + fmt(top) + "\" x2=\"" + fmt(px) + "\" y2=\"" +
            fmt(bottom) + "\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n";
     svg += "<text x=\"" + fmt(px + 3) + "\" y=\"" + fmt(top + 12) + "\" font-size=\"11\" fill=\"#666\">" +
-           escape(m.label) + "</text>\n";
+           xml_escape(m.label) + "</text>\n";
   }
   for (size_t k = 0; k < series.size(); ++k) {
     const ChartSeries& s = series[k];
@@ -134,7 +134,7 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
       if (!std::isfinite(s.y[i]) || (o.log_y && s.y[i] <= 0) || (o.log_x && s.x[i] <= 0)) continue;
       points += fmt(ax.map(s.x[i], left, right)) + "," + fmt(ay.map(s.y[i], bottom, top)) + " ";
     }
-    svg += "<polyline class=\"series\" data-name=\"" + escape(s.name) + "\" fill=\"none\" stroke=\"" +
+    svg += "<polyline class=\"series\" data-name=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" +
            kColors[k % 8] + "\" stroke-width=\"2\" points=\"" + points + "\"/>\n";
   }
   if (series.size() > 1) {
@@ -142,7 +142,7 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
       const double y = top + 16 + 18.0 * k;
       svg += "<line x1=\"" + fmt(right - 170) + "\" y1=\"" + fmt(y) + "\" x2=\"" + fmt(right - 145) + "\" y2=\"" +
              fmt(y) + "\" stroke=\"" + kColors[k % 8] + "\" stroke-width=\"3\"/>\n";
-      svg += "<text x=\"" + fmt(right - 140) + "\" y=\"" + fmt(y + 4) + "\">" + escape(series[k].name) + "</text>\n";
+      svg += "<text x=\"" + fmt(right - 140) + "\" y=\"" + fmt(y + 4) + "\">" + xml_escape(series[k].name) + "</text>\n";
     }
   }
   svg += "</svg>\n";

@@ -28,5 +28,7 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
 
 // "Nice" tick values covering [lo, hi] (about `count` of them): steps of 1, 2 or 5 × 10^k.
 std::vector<double> nice_ticks(double lo, double hi, int count = 6);
+// Text for XML and HTML: <, >, & and " escaped.
+std::string xml_escape(const std::string& s);
 
 }  // namespace plateau::apps
