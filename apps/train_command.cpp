@@ -22,6 +22,7 @@
 #include "callbacks/early_stopping.h"
 #include "callbacks/lr_log.h"
 #include "callbacks/progress_bar.h"
+#include "callbacks/plateau_schedule_callback.h"
 #include "callbacks/schedule_callback.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"

@@ -7,6 +7,7 @@
 #include "callbacks/learning_rate_scheduler.h"
 #include "callbacks/model_checkpoint.h"
 #include "callbacks/reduce_lr_on_plateau.h"
+#include "callbacks/plateau_schedule_callback.h"
 #include "callbacks/schedule_callback.h"
 #include "callbacks/terminate_on_nan.h"
 #include "core/error.h"

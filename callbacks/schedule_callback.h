@@ -1,15 +1,14 @@
 #pragma once
 // ScheduleCallback: the adapter that drives a time schedule (schedulers/) from fit(): an epoch schedule
 // is set to the absolute epoch at on_epoch_begin; a batch schedule to the optimizer's iteration count
-// at on_batch_begin (so it continues across resumes). PlateauScheduleCallback drives PyTorch's
-// ReduceLROnPlateau with a monitored value at on_epoch_end.
+// at on_batch_begin (so it continues across resumes). (PyTorch's ReduceLROnPlateau, which needs a monitored
+// value rather than time, has its own adapter: plateau_schedule_callback.h.)
 
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "callbacks/callback.h"
-#include "schedulers/reduce_lr_on_plateau.h"
 #include "schedulers/scheduler.h"
 
 namespace plateau::callbacks {
@@ -30,23 +29,6 @@ class ScheduleCallback : public Callback {
   std::string name_;
   std::unique_ptr<Scheduler> scheduler_;
   double lr_at_epoch_begin_ = 0.0;
-};
-
-class PlateauScheduleCallback : public Callback {
- public:
-  // spec: PyTorch ReduceLROnPlateau arguments plus "monitor" (default val_loss)
-  explicit PlateauScheduleCallback(const nlohmann::json& spec);
-  std::string name() const override { return "torch.ReduceLROnPlateau"; }
-  void on_train_begin(TrainingState& s) override;
-  void on_epoch_end(TrainingState& s) override;
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
-
- private:
-  std::string monitor_;
-  ReduceLROnPlateauOptions options_;
-  std::unique_ptr<ReduceLROnPlateau> plateau_;
-  nlohmann::json pending_state_;  // state loaded before the optimizer was known
 };
 
 }  // namespace plateau::callbacks

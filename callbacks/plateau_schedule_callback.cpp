@@ -1,0 +1,43 @@
+#include "callbacks/plateau_schedule_callback.h"
+
+#include "core/error.h"
+#include "schedulers/schedule_spec.h"
+
+namespace plateau::callbacks {
+
+PlateauScheduleCallback::PlateauScheduleCallback(const nlohmann::json& spec) {
+  nlohmann::json rest = spec;
+  monitor_ = rest.value("monitor", "val_loss");
+  rest.erase("monitor");
+  options_ = plateau_options(rest);
+}
+
+void PlateauScheduleCallback::on_train_begin(TrainingState& s) {
+  PLATEAU_CHECK(s.has_key(monitor_), "ReduceLROnPlateau: monitor '", monitor_,
+                "' is not in any epoch's logs (available: ", s.known_keys(), ")");
+  plateau_ = std::make_unique<ReduceLROnPlateau>(*s.optimizer, options_);
+  if (!pending_state_.is_null()) plateau_->load_state_dict(pending_state_);
+}
+
+void PlateauScheduleCallback::on_epoch_end(TrainingState& s) {
+  s.logs["learning_rate"] = s.lr();
+  auto it = s.logs.find(monitor_);
+  if (it == s.logs.end()) return;
+  const double old_lr = s.lr();
+  const int64_t bad = plateau_->num_bad_epochs();
+  if (plateau_->step(it->second))
+    s.lr_changes.push_back({s.epoch, name(), old_lr, s.lr(),
+                            cat(monitor_, " ", it->second, " not better than ", plateau_->best(), " for ", bad + 1,
+                                " epochs")});
+}
+
+nlohmann::json PlateauScheduleCallback::state_dict() const {
+  return plateau_ ? plateau_->state_dict() : pending_state_;
+}
+
+void PlateauScheduleCallback::load_state_dict(const nlohmann::json& state) {
+  pending_state_ = state;
+  if (plateau_) plateau_->load_state_dict(state);
+}
+
+}  // namespace plateau::callbacks

@@ -1,0 +1,31 @@
+#pragma once
+// PlateauScheduleCallback: the adapter that drives PyTorch's ReduceLROnPlateau (schedulers/) from fit() with a
+// monitored value at on_epoch_end; `plateau train --schedule '{"name":"ReduceLROnPlateau",…}'` uses it.
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "callbacks/callback.h"
+#include "schedulers/reduce_lr_on_plateau.h"
+
+namespace plateau::callbacks {
+
+class PlateauScheduleCallback : public Callback {
+ public:
+  // spec: PyTorch ReduceLROnPlateau arguments plus "monitor" (default val_loss)
+  explicit PlateauScheduleCallback(const nlohmann::json& spec);
+  std::string name() const override { return "torch.ReduceLROnPlateau"; }
+  void on_train_begin(TrainingState& s) override;
+  void on_epoch_end(TrainingState& s) override;
+  nlohmann::json state_dict() const override;
+  void load_state_dict(const nlohmann::json& state) override;
+
+ private:
+  std::string monitor_;
+  ReduceLROnPlateauOptions options_;
+  std::unique_ptr<ReduceLROnPlateau> plateau_;
+  nlohmann::json pending_state_;  // state loaded before the optimizer was known
+};
+
+}  // namespace plateau::callbacks
