@@ -93,6 +93,23 @@ TEST(TrainCli, ConfigFileAndEvaluatePredictReplay) {
   EXPECT_EQ(j["epochs"].size(), 2u);
 }
 
+// The seed notebook's combined strategy as shipped (apps/examples/combined_strategy.json), shortened by flags.
+TEST(TrainCli, ShippedCombinedStrategyConfigRuns) {
+  const fs::path dir = scratch() / "combined";
+  const std::string config = std::string(PLATEAU_EXAMPLES_DIR) + "/combined_strategy.json";
+  const auto r = run_plateau("train --config " + config + " --limit 400 --epochs 2 --batch-size 50 --verbose 2" +
+                             " --threads 2 --run-dir " + dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "best.safetensors"));
+  const nlohmann::json run = nlohmann::json::parse(read_file_text(dir / "run.json"));
+  EXPECT_EQ(run["config"]["model"], "seed-cnn");
+  EXPECT_EQ(run["config"]["epochs"], 2) << "a flag overrides the config file";
+  std::vector<std::string> names;
+  for (const auto& cb : run["config"]["callbacks"]) names.push_back(cb["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"ReduceLROnPlateau", "EarlyStopping", "ModelCheckpoint"}));
+  EXPECT_NE(r.out.find("Epoch 2/2"), std::string::npos) << r.out;
+}
+
 TEST(ReplayCli, ReportsLrCheckpointsStopAndRestore) {
   const auto r = run_plateau(
       "replay --json --lr 0.1 --metrics 'val_loss=1,0.9,0.95,0.96,0.97,0.98' --callbacks " +
