@@ -43,6 +43,8 @@ TEST(TrainCli, ShortRunLearnsWritesFilesAndRepeatsExactly) {
   const double loss0 = std::stod(rows[1][1]), loss1 = std::stod(rows[2][1]);
   EXPECT_LT(loss1, loss0) << "training loss did not fall";
   EXPECT_LT(loss1, 1.5);
+  // lr as Keras logs it, a float32 variable's value, whether or not a callback changes it
+  EXPECT_EQ(std::stod(rows[1][5]), static_cast<double>(0.001f));
 
   const nlohmann::json run = nlohmann::json::parse(read_file_text(a / "run.json"));
   EXPECT_EQ(run["config"]["seed"], 42);
