@@ -189,6 +189,7 @@ void write_overlay_charts(const std::vector<RunSummary>& runs, const std::string
     o.x_label = "epoch";
     o.y_label = label;
     o.log_y = log_y;
+    o.steps = column == "lr";  // constant within an epoch
     io::write_file_atomically((fs::path(dir) / ("compare_" + column + ".svg")).string(), render_svg_chart(series, o));
   }
 }

@@ -124,13 +124,25 @@ void write_run_charts(const RunSummary& run) {
     }
     return s;
   };
+  // A marker between two epochs whose lr differs, named by the change made there: at the end of the first
+  // (ReduceLROnPlateau) or at the beginning of the second (epoch schedules). The lr column holds the lr in
+  // effect during each epoch. Per-batch schedules change it every epoch and are not marked.
   std::vector<ChartMarker> markers;
-  if (run.finished() && run.results.contains("lr_changes"))
-    for (const auto& c : run.results["lr_changes"])
-      if (c["source"] != "OneCycleLR" && c["source"] != "CyclicLR")
-        markers.push_back({c["epoch"].get<double>() + 1.5, c["source"].get<std::string>()});
+  const auto lr = run.metrics.find("lr");
+  if (run.finished() && run.results.contains("lr_changes") && lr != run.metrics.end())
+    for (size_t i = 0; i + 1 < lr->second.size(); ++i) {
+      if (!(lr->second[i] != lr->second[i + 1]) || std::isnan(lr->second[i]) || std::isnan(lr->second[i + 1])) continue;
+      for (const auto& c : run.results["lr_changes"]) {
+        const double epoch = c["epoch"].get<double>();
+        if (c["source"] == "OneCycleLR" || c["source"] == "CyclicLR") continue;
+        if (epoch == run.epochs[i] || epoch == run.epochs[i + 1]) {
+          markers.push_back({run.epochs[i] + 1.5, c["source"].get<std::string>()});
+          break;
+        }
+      }
+    }
   auto write = [&](const std::string& file, std::vector<ChartSeries> s, const std::string& title,
-                   const std::string& y_label, bool log_y) {
+                   const std::string& y_label, bool log_y, bool steps = false) {
     std::vector<ChartSeries> present;
     for (auto& one : s)
       if (!one.x.empty()) present.push_back(std::move(one));
@@ -140,6 +152,7 @@ void write_run_charts(const RunSummary& run) {
     o.x_label = "epoch";
     o.y_label = y_label;
     o.log_y = log_y;
+    o.steps = steps;
     o.markers = markers;
     io::write_file_atomically((fs::path(run.dir) / file).string(), render_svg_chart(present, o));
   };
@@ -147,7 +160,7 @@ void write_run_charts(const RunSummary& run) {
   write("accuracy.svg", {series("accuracy", "accuracy"), series("val_accuracy", "val_accuracy")},
         "accuracy per epoch", "accuracy", false);
   write("lr.svg", {series("lr", "learning rate")}, "learning rate per epoch (dashed: lr changes)", "learning rate",
-        true);
+        true, /*steps=*/true);
 }
 
 }  // namespace plateau::apps

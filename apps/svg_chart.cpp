@@ -45,12 +45,19 @@ Axis axis_of(const std::vector<ChartSeries>& series, bool use_x, bool log) {
   return {lo, hi, log};
 }
 
+// Powers of ten in [lo, hi]; with fewer than three of them, also 2× and 5× each power.
 std::vector<double> log_ticks(double lo, double hi) {
-  std::vector<double> out;
-  for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= static_cast<int>(std::ceil(std::log10(hi))); ++e) {
-    const double v = std::pow(10.0, e);
-    if (v >= lo * 0.999 && v <= hi * 1.001) out.push_back(v);
-  }
+  auto ticks = [&](std::initializer_list<double> multiples) {
+    std::vector<double> out;
+    for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= static_cast<int>(std::ceil(std::log10(hi))); ++e)
+      for (double m : multiples) {
+        const double v = m * std::pow(10.0, e);
+        if (v >= lo * 0.999 && v <= hi * 1.001) out.push_back(v);
+      }
+    return out;
+  };
+  std::vector<double> out = ticks({1.0});
+  if (out.size() < 3) out = ticks({1.0, 2.0, 5.0});
   if (out.size() < 2) out = {lo, hi};
   return out;
 }
@@ -120,19 +127,40 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
   svg += "<text class=\"ylabel\" x=\"20\" y=\"" + fmt((top + bottom) / 2) +
          "\" text-anchor=\"middle\" transform=\"rotate(-90 20 " + fmt((top + bottom) / 2) + ")\">" +
          xml_escape(o.y_label) + "</text>\n";
+  // Marker labels go right of their line (left of it near the plot's right edge), in the first of three
+  // rows where they overlap no other label (≈ 6.5 px a character); a label with no room is left out.
+  std::vector<double> row_end(3, -std::numeric_limits<double>::infinity());
   for (const ChartMarker& m : o.markers) {
+    if (m.x < ax.lo || m.x > ax.hi) continue;  // e.g. an lr change after the last epoch: nothing to mark
     const double px = ax.map(m.x, left, right);
     svg += "<line class=\"marker\" x1=\"" + fmt(px) + "\" y1=\"" + fmt(top) + "\" x2=\"" + fmt(px) + "\" y2=\"" +
            fmt(bottom) + "\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n";
-    svg += "<text x=\"" + fmt(px + 3) + "\" y=\"" + fmt(top + 12) + "\" font-size=\"11\" fill=\"#666\">" +
-           xml_escape(m.label) + "</text>\n";
+    const double width = 6.5 * static_cast<double>(m.label.size());
+    const bool fits_right = px + 3 + width <= right;
+    const double begin = fits_right ? px + 3 : px - 3 - width;
+    for (size_t row = 0; row < row_end.size(); ++row) {
+      if (begin <= row_end[row] + 4) continue;
+      row_end[row] = begin + width;
+      svg += "<text class=\"marker-label\" x=\"" + fmt(fits_right ? px + 3 : px - 3) + "\" y=\"" +
+             fmt(top + 12 + 13.0 * static_cast<double>(row)) + "\" text-anchor=\"" + (fits_right ? "start" : "end") +
+             "\" font-size=\"11\" fill=\"#666\">" + xml_escape(m.label) + "</text>\n";
+      break;
+    }
   }
   for (size_t k = 0; k < series.size(); ++k) {
     const ChartSeries& s = series[k];
+    std::vector<std::pair<double, double>> xy;  // the drawable points
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
+      if (std::isfinite(s.y[i]) && !(o.log_y && s.y[i] <= 0) && !(o.log_x && s.x[i] <= 0)) xy.emplace_back(s.x[i], s.y[i]);
     std::string points;
-    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (!std::isfinite(s.y[i]) || (o.log_y && s.y[i] <= 0) || (o.log_x && s.x[i] <= 0)) continue;
-      points += fmt(ax.map(s.x[i], left, right)) + "," + fmt(ay.map(s.y[i], bottom, top)) + " ";
+    auto add = [&](double x, double y) { points += fmt(ax.map(x, left, right)) + "," + fmt(ay.map(y, bottom, top)) + " "; };
+    for (size_t i = 0; i < xy.size(); ++i) {
+      if (o.steps && i > 0) {  // along at the previous value to halfway, then up or down
+        const double mid = o.log_x ? std::sqrt(xy[i - 1].first * xy[i].first) : (xy[i - 1].first + xy[i].first) / 2;
+        add(mid, xy[i - 1].second);
+        add(mid, xy[i].second);
+      }
+      add(xy[i].first, xy[i].second);
     }
     svg += "<polyline class=\"series\" data-name=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" +
            kColors[k % 8] + "\" stroke-width=\"2\" points=\"" + points + "\"/>\n";

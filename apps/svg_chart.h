@@ -20,6 +20,9 @@ struct ChartMarker {
 struct ChartOptions {
   std::string title, x_label, y_label;
   bool log_x = false, log_y = false;
+  // Draw each series as steps: a value holds around its x and changes halfway to the next x (for a
+  // per-epoch lr, which is constant within an epoch and changes between two epochs, where the markers are).
+  bool steps = false;
   int width = 860, height = 480;
   std::vector<ChartMarker> markers;
 };

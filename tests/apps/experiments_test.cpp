@@ -41,6 +41,19 @@ std::map<std::string, int> series_points(const std::string& svg) {
   return out;
 }
 
+// The pixel corners of the first <polyline class="series">.
+std::vector<std::pair<double, double>> first_series_corners(const std::string& svg) {
+  std::smatch m;
+  const std::regex line(R"re(<polyline class="series"[^>]*points="([^"]*)")re");
+  if (!std::regex_search(svg, m, line)) return {};
+  std::vector<std::pair<double, double>> out;
+  std::istringstream in(m[1].str());
+  double x, y;
+  char comma;
+  while (in >> x >> comma >> y) out.emplace_back(x, y);
+  return out;
+}
+
 bool has_label(const std::string& svg, const std::string& cls, const std::string& text) {
   return svg.find("class=\"" + cls + "\"") != std::string::npos && svg.find(">" + text + "</text>") != std::string::npos;
 }
@@ -115,12 +128,24 @@ TEST(RunCharts, SeriesHaveOnePointPerEpochAndLabelledAxes) {
   const std::string loss = read_file_text(dir / "loss.svg"), acc = read_file_text(dir / "accuracy.svg"), lr = read_file_text(dir / "lr.svg");
   EXPECT_EQ(series_points(loss), (std::map<std::string, int>{{"loss", 3}, {"val_loss", 3}}));
   EXPECT_EQ(series_points(acc), (std::map<std::string, int>{{"accuracy", 3}, {"val_accuracy", 3}}));
-  EXPECT_EQ(series_points(lr), (std::map<std::string, int>{{"learning rate", 3}}));
+  // lr is drawn in steps: flat within an epoch, each of the 2 changes a vertical segment between two epochs
+  EXPECT_EQ(series_points(lr), (std::map<std::string, int>{{"learning rate", 3 + 2 * 2}}));
+  const auto corners = first_series_corners(lr);
+  int vertical = 0;
+  for (size_t i = 1; i < corners.size(); ++i) {
+    const bool flat = corners[i].second == corners[i - 1].second, upright = corners[i].first == corners[i - 1].first;
+    EXPECT_TRUE(flat || upright) << "segment " << i << " is slanted";
+    vertical += upright && !flat;
+  }
+  EXPECT_EQ(vertical, 2);
   EXPECT_TRUE(has_label(loss, "xlabel", "epoch"));
   EXPECT_TRUE(has_label(loss, "ylabel", "loss"));
   EXPECT_TRUE(has_label(lr, "ylabel", "learning rate"));
   EXPECT_EQ(std::count(lr.begin(), lr.end(), '\n') > 5, true);
-  EXPECT_NE(lr.find("class=\"marker\""), std::string::npos) << "lr changes are marked";
+  // StepLR changes the lr after each of the 3 epochs; the change after the last one is off the chart
+  size_t markers = 0;
+  for (size_t at = lr.find("class=\"marker\""); at != std::string::npos; at = lr.find("class=\"marker\"", at + 1)) ++markers;
+  EXPECT_EQ(markers, 2u) << "lr changes between epochs are marked";
 }
 
 TEST(LrFind, SuggestsAnLrAndWritesTheCurve) {
