@@ -131,7 +131,8 @@ void write_run_charts(const RunSummary& run) {
   const auto lr = run.metrics.find("lr");
   if (run.finished() && run.results.contains("lr_changes") && lr != run.metrics.end())
     for (size_t i = 0; i + 1 < lr->second.size(); ++i) {
-      if (!(lr->second[i] != lr->second[i + 1]) || std::isnan(lr->second[i]) || std::isnan(lr->second[i + 1])) continue;
+      const double before = lr->second[i], after = lr->second[i + 1];
+      if (std::isnan(before) || std::isnan(after) || before == after) continue;
       for (const auto& c : run.results["lr_changes"]) {
         const double epoch = c["epoch"].get<double>();
         if (c["source"] == "OneCycleLR" || c["source"] == "CyclicLR") continue;
