@@ -108,12 +108,23 @@ void BM_MaxPool2dForwardBackward(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * s.numel() * 4 * 2);
 }
 
-void BM_BatchNormForwardBackward(benchmark::State& state) {
+// A batch-norm input of one of kActivation's shapes with its γ and β.
+struct BatchNormInputs {
+  Shape shape;
+  Tensor x, g, b;
+};
+
+BatchNormInputs batch_norm_inputs(const benchmark::State& state, uint64_t seed) {
   const Shape s = kActivation[state.range(0)];
   set_num_threads(static_cast<int>(state.range(1)));
-  Rng rng(7);
-  const Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
-  const Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  Rng rng(seed);
+  Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
+  Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  return {s, std::move(x), std::move(g), std::move(b)};
+}
+
+void BM_BatchNormForwardBackward(benchmark::State& state) {
+  const auto [s, x, g, b] = batch_norm_inputs(state, 7);
   for (auto _ : state) {
     auto r = ops::batch_norm_forward_train(x, g, b, 1e-3);
     benchmark::DoNotOptimize(ops::batch_norm_backward_train(r.y, x, g, b, r.mean, r.invstd));
@@ -123,21 +134,13 @@ void BM_BatchNormForwardBackward(benchmark::State& state) {
 
 // The fused BatchNormalization + MaxPooling2D the model runs: forward, and backward from the pooled gradient.
 void BM_BatchNormMaxPool2dForward(benchmark::State& state) {
-  const Shape s = kActivation[state.range(0)];
-  set_num_threads(static_cast<int>(state.range(1)));
-  Rng rng(8);
-  const Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
-  const Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  const auto [s, x, g, b] = batch_norm_inputs(state, 8);
   for (auto _ : state) benchmark::DoNotOptimize(ops::batch_norm_max_pool2d_forward_train(x, g, b, 1e-3, {}));
   state.SetBytesProcessed(state.iterations() * s.numel() * 4);
 }
 
 void BM_BatchNormMaxPool2dBackward(benchmark::State& state) {
-  const Shape s = kActivation[state.range(0)];
-  set_num_threads(static_cast<int>(state.range(1)));
-  Rng rng(9);
-  const Tensor x = uniform_tensor(s, -1, 1, rng), g = uniform_tensor({s[1]}, 0.5, 1.5, rng);
-  const Tensor b = uniform_tensor({s[1]}, -1, 1, rng);
+  const auto [s, x, g, b] = batch_norm_inputs(state, 9);
   const auto r = ops::batch_norm_max_pool2d_forward_train(x, g, b, 1e-3, {});
   for (auto _ : state)
     benchmark::DoNotOptimize(ops::batch_norm_max_pool2d_backward_train(r.y, r.argmax, x, g, b, r.mean, r.invstd));
