@@ -10,7 +10,9 @@ std::vector<ParamGroup> groups_for(const std::vector<Variable>& params, double l
   PLATEAU_CHECK(lr >= 0.0, name, ": learning_rate must be non-negative, got ", lr);
   PLATEAU_CHECK(c.weight_decay >= 0.0, name, ": weight_decay must be non-negative, got ", c.weight_decay);
   PLATEAU_CHECK(c.decay >= 0.0, name, ": decay must be non-negative, got ", c.decay);
-  return single_group(params, lr, c.weight_decay);
+  // Keras keeps learning_rate in a float32 variable: the group holds that value, so the lr fit() logs
+  // is the one the update uses (0.0010000000474974513 for 1e-3), as Keras' callbacks log it.
+  return single_group(params, static_cast<float>(lr), c.weight_decay);
 }
 
 }  // namespace

@@ -202,9 +202,7 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     if (!metrics_.empty()) logs["accuracy"] = accuracy.result();
     if (val && (epoch + 1) % o.validation_freq == 0)
       for (const auto& [k, v] : evaluate(*val, o.batch_size)) logs["val_" + k] = v;
-    // As Keras' callbacks log it: the optimizer's learning_rate is a float32 variable (keras_semantics.md §2),
-    // so runs with and without ReduceLROnPlateau show the same lr the same way.
-    logs["learning_rate"] = static_cast<float>(s.lr());
+    logs["learning_rate"] = s.lr();
     s.logs = logs;
     callbacks.on_epoch_end(s);
     if (s.stop_training) break;
