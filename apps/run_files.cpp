@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/io/atomic_file.h"
 #include "core/threads.h"
@@ -58,10 +59,11 @@ nlohmann::json RunFiles::state_dict() const {
   return {{"lines", std::count(metrics_.begin(), metrics_.end(), '\n')}};
 }
 
-void RunFiles::load_state_dict(const nlohmann::json& state) {
+void RunFiles::load_state_dict(const JsonField& state) {
   // Keep the header and the rows of the epochs the checkpoint had completed; drop any later rows a
   // killed run may have written after that checkpoint.
-  metrics_ = io::read_first_lines((std::filesystem::path(dir_) / "metrics.csv").string(), state.at("lines"));
+  metrics_ = io::read_first_lines((std::filesystem::path(dir_) / "metrics.csv").string(),
+                                  state.at("lines").integer(0, std::numeric_limits<int64_t>::max()));
   if (metrics_.empty()) metrics_ = metrics_header();
 }
 

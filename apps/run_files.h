@@ -22,7 +22,7 @@ class RunFiles : public Callback {
   void on_epoch_begin(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void load_state_dict(const JsonField& state) override;
 
   static std::string metrics_header();
   static nlohmann::json machine_info();  // versions, CPU model, thread count

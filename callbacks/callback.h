@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "callbacks/training_state.h"
+#include "core/json_field.h"
 #include "layers/module.h"
 
 namespace plateau {
@@ -25,7 +26,8 @@ class Callback {
   virtual void on_batch_end(TrainingState&) {}
 
   virtual nlohmann::json state_dict() const { return nlohmann::json::object(); }
-  virtual void load_state_dict(const nlohmann::json&) {}
+  // `state` is what state_dict() returned, read back from a file: check it through JsonField.
+  virtual void load_state_dict(const JsonField& state) { (void)state; }
   // Tensors a callback keeps (EarlyStopping's best weights), saved beside the JSON state.
   virtual StateDict state_tensors() const { return {}; }
   virtual void load_state_tensors(const StateDict&) {}

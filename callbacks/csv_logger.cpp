@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "core/error.h"
@@ -60,9 +61,10 @@ nlohmann::json CSVLogger::state_dict() const {
   return {{"lines", std::count(content_.begin(), content_.end(), '\n')}, {"keys", keys_}};
 }
 
-void CSVLogger::load_state_dict(const nlohmann::json& j) {
-  keys_ = j.at("keys").get<std::vector<std::string>>();
-  content_ = io::read_first_lines(options_.filename, j.at("lines").get<int64_t>());
+void CSVLogger::load_state_dict(const JsonField& j) {
+  std::vector<std::string> keys = j.at("keys").texts();
+  content_ = io::read_first_lines(options_.filename, j.at("lines").integer(0, std::numeric_limits<int64_t>::max()));
+  keys_ = std::move(keys);
 }
 
 }  // namespace plateau::callbacks

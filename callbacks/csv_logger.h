@@ -23,7 +23,7 @@ class CSVLogger : public Callback {
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
   // Resuming: the file keeps its header and the rows this run had written, nothing after them.
-  void load_state_dict(const nlohmann::json& j) override;
+  void load_state_dict(const JsonField& j) override;
 
  private:
   CSVLoggerOptions options_;

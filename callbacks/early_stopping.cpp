@@ -1,5 +1,7 @@
 #include "callbacks/early_stopping.h"
 
+#include <limits>
+
 #include "callbacks/state_json.h"
 #include "core/error.h"
 
@@ -13,6 +15,7 @@ EarlyStopping::EarlyStopping(EarlyStoppingOptions o)
 }
 
 void EarlyStopping::on_train_begin(TrainingState& s) {
+  model_ = s.model;
   wait_ = 0;
   stopped_epoch_ = 0;
   best_.reset();
@@ -52,6 +55,12 @@ void EarlyStopping::on_train_end(TrainingState& s) {
   }
 }
 
+void EarlyStopping::load_state_tensors(const StateDict& t) {
+  // Checked now, not when training ends and the weights are restored.
+  if (model_) model_->check_state_dict(t, "EarlyStopping's best weights in the checkpoint");
+  best_weights_ = t;
+}
+
 nlohmann::json EarlyStopping::state_dict() const {
   // The best weights themselves are tensors; checkpoints store them beside this JSON.
   return {{"best", optional_to_json(best_)},
@@ -61,11 +70,15 @@ nlohmann::json EarlyStopping::state_dict() const {
           {"has_best_weights", !best_weights_.empty()}};
 }
 
-void EarlyStopping::load_state_dict(const nlohmann::json& j) {
-  best_ = optional_from_json(j.at("best"));
-  wait_ = j.at("wait");
-  stopped_epoch_ = j.at("stopped_epoch");
-  best_epoch_ = j.at("best_epoch");
+void EarlyStopping::load_state_dict(const JsonField& j) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::optional<double> best = optional_from_json(j.at("best"));
+  const int64_t wait = j.at("wait").integer(0, kMax), stopped = j.at("stopped_epoch").integer(0, kMax),
+                best_epoch = j.at("best_epoch").integer(0, kMax);
+  best_ = best;
+  wait_ = wait;
+  stopped_epoch_ = stopped;
+  best_epoch_ = best_epoch;
 }
 
 }  // namespace plateau::callbacks

@@ -35,9 +35,9 @@ class EarlyStopping : public Callback {
   void on_epoch_end(TrainingState& s) override;
   void on_train_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void load_state_dict(const JsonField& state) override;
   StateDict state_tensors() const override { return best_weights_; }
-  void load_state_tensors(const StateDict& t) override { best_weights_ = t; }
+  void load_state_tensors(const StateDict& t) override;
 
   const EarlyStoppingOptions& options() const { return options_; }
   int64_t stopped_epoch() const { return stopped_epoch_; }  // 0 when it did not stop, as Keras
@@ -52,6 +52,7 @@ class EarlyStopping : public Callback {
   std::optional<double> best_;
   int64_t wait_ = 0, stopped_epoch_ = 0, best_epoch_ = 0;
   StateDict best_weights_;
+  const Module* model_ = nullptr;  // set at on_train_begin, to check restored best weights
 };
 
 }  // namespace plateau::callbacks

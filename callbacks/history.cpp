@@ -1,6 +1,9 @@
 #include "callbacks/history.h"
 
+#include <limits>
+
 #include "callbacks/state_json.h"
+#include "core/error.h"
 
 namespace plateau::callbacks {
 
@@ -14,16 +17,21 @@ nlohmann::json History::logs_json() const {
   return out;
 }
 
-void History::load_state_dict(const nlohmann::json& j) {
-  epochs = j.at("epochs").get<std::vector<int64_t>>();
-  logs.clear();
-  history.clear();
-  for (const auto& row : j.at("logs")) {
+void History::load_state_dict(const JsonField& j) {
+  std::vector<int64_t> read_epochs = j.at("epochs").integers(0, std::numeric_limits<int64_t>::max());
+  std::vector<Logs> read_logs;
+  for (const JsonField& row : j.at("logs").elements()) {
     Logs l;
-    for (const auto& [k, v] : row.items()) l[k] = double_from_json(v);
-    for (const auto& [k, v] : l) history[k].push_back(v);
-    logs.push_back(l);
+    for (const auto& [k, v] : row.items()) l[k] = v.number_or_nonfinite();
+    read_logs.push_back(l);
   }
+  PLATEAU_CHECK(read_logs.size() == read_epochs.size(), j.source(), ": ", j.path(), " has ", read_epochs.size(),
+                " epochs and ", read_logs.size(), " rows of logs");
+  epochs = std::move(read_epochs);
+  logs = std::move(read_logs);
+  history.clear();
+  for (const Logs& l : logs)
+    for (const auto& [k, v] : l) history[k].push_back(v);
 }
 
 }  // namespace plateau::callbacks

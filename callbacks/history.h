@@ -15,7 +15,7 @@ class History : public Callback {
     logs.push_back(s.logs);
   }
   nlohmann::json state_dict() const override { return {{"epochs", epochs}, {"logs", logs_json()}}; }
-  void load_state_dict(const nlohmann::json& j) override;
+  void load_state_dict(const JsonField& j) override;
 
   std::vector<int64_t> epochs;                           // 0-based epoch indices
   std::map<std::string, std::vector<double>> history;    // key -> value per epoch that had it

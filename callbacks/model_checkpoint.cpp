@@ -1,6 +1,7 @@
 #include "callbacks/model_checkpoint.h"
 
 #include <filesystem>
+#include <limits>
 
 #include "callbacks/path_template.h"
 #include "callbacks/state_json.h"
@@ -85,12 +86,17 @@ nlohmann::json ModelCheckpoint::state_dict() const {
           {"saved_epochs", saved_epochs_}};
 }
 
-void ModelCheckpoint::load_state_dict(const nlohmann::json& j) {
-  best_ = optional_from_json(j.at("best"));
-  batches_since_save_ = j.at("batches_since_save");
-  last_batch_seen_ = j.at("last_batch_seen");
-  saved_paths_ = j.at("saved_paths").get<std::vector<std::string>>();
-  saved_epochs_ = j.at("saved_epochs").get<std::vector<int64_t>>();
+void ModelCheckpoint::load_state_dict(const JsonField& j) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::optional<double> best = optional_from_json(j.at("best"));
+  const int64_t since = j.at("batches_since_save").integer(0, kMax), last = j.at("last_batch_seen").integer(0, kMax);
+  std::vector<std::string> paths = j.at("saved_paths").texts();
+  std::vector<int64_t> epochs = j.at("saved_epochs").integers(0, kMax);
+  best_ = best;
+  batches_since_save_ = since;
+  last_batch_seen_ = last;
+  saved_paths_ = std::move(paths);
+  saved_epochs_ = std::move(epochs);
 }
 
 }  // namespace plateau::callbacks

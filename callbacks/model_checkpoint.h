@@ -34,7 +34,7 @@ class ModelCheckpoint : public Callback {
   void on_batch_end(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void load_state_dict(const JsonField& state) override;
 
   const std::vector<std::string>& saved_paths() const { return saved_paths_; }
   const std::vector<int64_t>& saved_epochs() const { return saved_epochs_; }  // 0-based epochs that saved

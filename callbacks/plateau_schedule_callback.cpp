@@ -16,7 +16,7 @@ void PlateauScheduleCallback::on_train_begin(TrainingState& s) {
   PLATEAU_CHECK(s.has_key(monitor_), "ReduceLROnPlateau: monitor '", monitor_,
                 "' is not in any epoch's logs (available: ", s.known_keys(), ")");
   plateau_ = std::make_unique<ReduceLROnPlateau>(*s.optimizer, options_);
-  if (!pending_state_.is_null()) plateau_->load_state_dict(pending_state_);
+  if (!pending_state_.is_null()) plateau_->load_state_dict(JsonField(pending_state_, pending_source_));
 }
 
 void PlateauScheduleCallback::on_epoch_end(TrainingState& s) {
@@ -35,9 +35,10 @@ nlohmann::json PlateauScheduleCallback::state_dict() const {
   return plateau_ ? plateau_->state_dict() : pending_state_;
 }
 
-void PlateauScheduleCallback::load_state_dict(const nlohmann::json& state) {
-  pending_state_ = state;
+void PlateauScheduleCallback::load_state_dict(const JsonField& state) {
   if (plateau_) plateau_->load_state_dict(state);
+  pending_state_ = state.value();
+  pending_source_ = state.source() + " (" + state.path() + ")";
 }
 
 }  // namespace plateau::callbacks

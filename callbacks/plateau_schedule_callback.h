@@ -19,13 +19,14 @@ class PlateauScheduleCallback : public Callback {
   void on_train_begin(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void load_state_dict(const JsonField& state) override;
 
  private:
   std::string monitor_;
   ReduceLROnPlateauOptions options_;
   std::unique_ptr<ReduceLROnPlateau> plateau_;
   nlohmann::json pending_state_;  // state loaded before the optimizer was known
+  std::string pending_source_;
 };
 
 }  // namespace plateau::callbacks

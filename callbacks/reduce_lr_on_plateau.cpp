@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "callbacks/state_json.h"
 #include "core/error.h"
@@ -59,10 +60,13 @@ nlohmann::json ReduceLROnPlateau::state_dict() const {
   return {{"best", optional_to_json(best_)}, {"wait", wait_}, {"cooldown_counter", cooldown_counter_}};
 }
 
-void ReduceLROnPlateau::load_state_dict(const nlohmann::json& j) {
-  best_ = optional_from_json(j.at("best"));
-  wait_ = j.at("wait");
-  cooldown_counter_ = j.at("cooldown_counter");
+void ReduceLROnPlateau::load_state_dict(const JsonField& j) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::optional<double> best = optional_from_json(j.at("best"));
+  const int64_t wait = j.at("wait").integer(0, kMax), cooldown = j.at("cooldown_counter").integer(0, kMax);
+  best_ = best;
+  wait_ = wait;
+  cooldown_counter_ = cooldown;
 }
 
 }  // namespace plateau::callbacks

@@ -32,7 +32,7 @@ class ReduceLROnPlateau : public Callback {
   void on_train_begin(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void load_state_dict(const JsonField& state) override;
 
   const ReduceLROnPlateauOptions& options() const { return options_; }
   int64_t wait() const { return wait_; }

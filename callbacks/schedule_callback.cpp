@@ -1,5 +1,7 @@
 #include "callbacks/schedule_callback.h"
 
+#include <limits>
+
 #include "core/error.h"
 #include "schedulers/schedule_spec.h"
 
@@ -20,10 +22,12 @@ nlohmann::json ScheduleCallback::state_dict() const {
   return {{"lr_at_epoch_begin", lr_at_epoch_begin_}, {"step", scheduler_ ? scheduler_->last_step() : 0}};
 }
 
-void ScheduleCallback::load_state_dict(const nlohmann::json& state) {
-  lr_at_epoch_begin_ = state.at("lr_at_epoch_begin");
+void ScheduleCallback::load_state_dict(const JsonField& state) {
+  const double lr = state.at("lr_at_epoch_begin").number();
   // The step last applied: a run stopped after a batch still had that batch's lr in effect.
-  if (scheduler_) scheduler_->restore_step(state.at("step").get<int64_t>());
+  const int64_t step = state.at("step").integer(0, std::numeric_limits<int64_t>::max());
+  lr_at_epoch_begin_ = lr;
+  if (scheduler_) scheduler_->restore_step(step);
 }
 
 void ScheduleCallback::on_epoch_begin(TrainingState& s) {

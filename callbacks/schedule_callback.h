@@ -22,7 +22,7 @@ class ScheduleCallback : public Callback {
   void on_batch_begin(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void load_state_dict(const JsonField& state) override;
 
  private:
   nlohmann::json spec_;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_field.h"
+
 namespace plateau {
 
 inline nlohmann::json double_to_json(double v) {
@@ -16,22 +18,15 @@ inline nlohmann::json double_to_json(double v) {
   return v;
 }
 
-inline double double_from_json(const nlohmann::json& j) {
-  if (j.is_string()) {
-    const std::string s = j.get<std::string>();
-    if (s == "nan") return std::nan("");
-    return s == "inf" ? INFINITY : -INFINITY;
-  }
-  return j.get<double>();
-}
 
 inline nlohmann::json optional_to_json(const std::optional<double>& v) {
   return v ? nlohmann::json{{"value", double_to_json(*v)}} : nlohmann::json(nullptr);
 }
 
-inline std::optional<double> optional_from_json(const nlohmann::json& j) {
+// Read back with JsonField::number_or_nonfinite.
+inline std::optional<double> optional_from_json(const JsonField& j) {
   if (j.is_null()) return std::nullopt;
-  return double_from_json(j.at("value"));
+  return j.at("value").number_or_nonfinite();
 }
 
 }  // namespace plateau

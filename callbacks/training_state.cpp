@@ -1,10 +1,27 @@
 #include "callbacks/training_state.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/error.h"
 
 namespace plateau {
+
+nlohmann::json lr_changes_to_json(const std::vector<LrChange>& changes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const LrChange& ch : changes)
+    out.push_back({{"epoch", ch.epoch}, {"source", ch.source}, {"old_lr", ch.old_lr}, {"new_lr", ch.new_lr},
+                   {"reason", ch.reason}});
+  return out;
+}
+
+std::vector<LrChange> lr_changes_from_json(const JsonField& list) {
+  std::vector<LrChange> out;
+  for (const JsonField& ch : list.elements())
+    out.push_back({ch.at("epoch").integer(0, std::numeric_limits<int64_t>::max()), ch.at("source").text(),
+                   ch.at("old_lr").number(), ch.at("new_lr").number(), ch.at("reason").text()});
+  return out;
+}
 
 double TrainingState::lr() const {
   PLATEAU_CHECK(optimizer != nullptr, "training state has no optimizer");

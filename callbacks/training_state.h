@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_field.h"
 #include "layers/sequential.h"
 #include "optim/optimizer.h"
 
@@ -22,6 +23,11 @@ struct LrChange {
   double old_lr, new_lr;
   std::string reason;  // "val_loss 0.3121 not below best 0.3120 − 1e-4 for 3 epochs"
 };
+
+// The LR log as JSON ([{"epoch","source","old_lr","new_lr","reason"}], in checkpoints and results.json)
+// and back, checked.
+nlohmann::json lr_changes_to_json(const std::vector<LrChange>& changes);
+std::vector<LrChange> lr_changes_from_json(const JsonField& list);
 
 struct TrainingState {
   Sequential* model = nullptr;

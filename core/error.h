@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plateau {
@@ -29,6 +30,28 @@ inline std::string join(const std::vector<std::string>& items, const std::string
   for (const std::string& item : items) {
     if (!out.empty()) out += separator;
     out += item;
+  }
+  return out;
+}
+
+// Text from outside (a file, a flag) as it may appear in a message: bytes outside printable ASCII as
+// \xNN, and cut to `max` characters with "..." so that a hostile value cannot flood the terminal.
+inline std::string printable(std::string_view text, size_t max = 80) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (char ch : text) {
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
   }
   return out;
 }

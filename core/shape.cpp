@@ -7,7 +7,12 @@ namespace plateau {
 Shape::Shape(std::initializer_list<int64_t> dims) : Shape(std::vector<int64_t>(dims)) {}
 
 Shape::Shape(std::vector<int64_t> dims) : dims_(std::move(dims)) {
-  for (int64_t d : dims_) PLATEAU_CHECK(d >= 0, "Shape: negative dimension ", d, " in ", str());
+  int64_t n = 1;
+  for (int64_t d : dims_) {
+    PLATEAU_CHECK(d >= 0, "Shape: negative dimension ", d, " in ", str());
+    // Checked once here, so numel() cannot overflow (the dims may come from a file header).
+    PLATEAU_CHECK(!__builtin_mul_overflow(n, d, &n), "Shape: ", str(), " has more elements than an int64 holds");
+  }
 }
 
 int64_t Shape::numel() const {

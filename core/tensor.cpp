@@ -22,6 +22,8 @@ constexpr size_t kAlign = 64;
 }();
 
 float* allocate(int64_t numel) {
+  PLATEAU_CHECK(numel <= kMaxTensorElements, "Tensor: ", numel, " elements is more than the limit of ",
+                kMaxTensorElements, " for one tensor");
   size_t bytes = static_cast<size_t>(numel) * sizeof(float);
   bytes = (bytes + kAlign - 1) / kAlign * kAlign;
   if (bytes == 0) bytes = kAlign;  // a zero-size tensor still owns a (tiny) buffer

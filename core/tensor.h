@@ -10,6 +10,10 @@
 
 namespace plateau {
 
+// The most elements one tensor may hold (8 GiB of float32): a larger shape is an Error before any
+// allocation, so a size read from a hostile file can never reach the allocator.
+inline constexpr int64_t kMaxTensorElements = (int64_t{1} << 31) - 1;
+
 class Tensor {
  public:
   Tensor() = default;  // empty: rank 0 shape with no storage

@@ -65,6 +65,15 @@ StateDict Module::state_dict() const {
 }
 
 void Module::load_state_dict(const StateDict& dict, const std::string& source) {
+  check_state_dict(dict, source);
+  auto targets = named_parameters();
+  for (auto& b : named_buffers()) targets.push_back(b);
+  for (auto& [name, v] : targets)
+    for (const auto& [n, t] : dict)
+      if (n == name) v.mutable_value() = t;
+}
+
+void Module::check_state_dict(const StateDict& dict, const std::string& source) const {
   std::map<std::string, const Tensor*> given;
   for (const auto& [name, t] : dict) given[name] = &t;
   auto targets = named_parameters();
@@ -86,11 +95,8 @@ void Module::load_state_dict(const StateDict& dict, const std::string& source) {
     if (!missing.empty()) problems += " missing " + join(missing) + ";";
     if (!mismatched.empty()) problems += " shape mismatch: " + join(mismatched) + ";";
     if (!unexpected.empty()) problems += " unexpected " + join(unexpected) + ";";
-    throw Error(cat(source, " does not match the model:", problems));
+    throw Error(cat(source, " does not match the model:", printable(problems, 600)));
   }
-  for (auto& [name, v] : targets)
-    for (const auto& [n, t] : dict)
-      if (n == name) v.mutable_value() = t;
 }
 
 void Module::train(bool on) {

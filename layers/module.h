@@ -36,6 +36,8 @@ class Module {
   // Replaces every parameter and buffer; the dict must hold exactly the same names and shapes.
   // Checks everything before changing anything. `source` names the origin in errors.
   void load_state_dict(const StateDict& dict, const std::string& source = "state dict");
+  // The checks of load_state_dict alone: every name present, none unexpected, every shape equal.
+  void check_state_dict(const StateDict& dict, const std::string& source) const;
 
   void train(bool on = true);
   void eval() { train(false); }

@@ -20,6 +20,7 @@ class Adadelta : public Optimizer {
   Adadelta(const std::vector<Variable>& params, AdadeltaOptions options);
   std::string name() const override { return "Adadelta"; }
   nlohmann::json config() const override;
+  SlotNames slot_names() const override { return {{"square_avg", "acc_delta"}, {}}; }
 
  protected:
   void update(const ParamGroup& group, ParamState& state, Tensor& param, const Tensor& grad) override;

@@ -21,6 +21,7 @@ class Adagrad : public Optimizer {
   Adagrad(const std::vector<Variable>& params, AdagradOptions options);
   std::string name() const override { return "Adagrad"; }
   nlohmann::json config() const override;
+  SlotNames slot_names() const override { return {{"sum"}, {}}; }
 
  protected:
   void update(const ParamGroup& group, ParamState& state, Tensor& param, const Tensor& grad) override;

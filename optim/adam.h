@@ -23,6 +23,10 @@ class Adam : public Optimizer {
   std::string name() const override { return decoupled_ ? "AdamW" : "Adam"; }
   nlohmann::json config() const override;
   bool uses_beta1() const override { return true; }
+  SlotNames slot_names() const override {
+    if (options_.amsgrad) return {{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}, {}};
+    return {{"exp_avg", "exp_avg_sq"}, {}};
+  }
 
  protected:
   Adam(const std::vector<Variable>& params, AdamOptions options, bool decoupled);

@@ -22,6 +22,10 @@ class KerasAdam : public KerasOptimizer {
   std::string name() const override { return "keras.Adam"; }
   nlohmann::json config() const override;
   bool uses_beta1() const override { return true; }
+  SlotNames slot_names() const override {
+    if (options_.amsgrad) return {{"m", "v", "v_hat"}, {}};
+    return {{"m", "v"}, {}};
+  }
 
  protected:
   void keras_update(const ParamGroup& group, double lr, int64_t iteration, ParamState& state, Tensor& param,

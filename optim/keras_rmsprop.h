@@ -22,6 +22,10 @@ class KerasRMSprop : public KerasOptimizer {
   std::string name() const override { return "keras.RMSprop"; }
   nlohmann::json config() const override;
   bool uses_momentum() const override { return true; }
+  SlotNames slot_names() const override {
+    if (options_.centered) return {{"velocity", "average_gradient"}, {"momentum"}};
+    return {{"velocity"}, {"momentum"}};
+  }
 
  protected:
   void keras_update(const ParamGroup& group, double lr, int64_t iteration, ParamState& state, Tensor& param,

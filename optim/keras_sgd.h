@@ -20,6 +20,7 @@ class KerasSGD : public KerasOptimizer {
   std::string name() const override { return "keras.SGD"; }
   nlohmann::json config() const override;
   bool uses_momentum() const override { return true; }
+  SlotNames slot_names() const override { return {{}, {"momentum"}}; }
 
  protected:
   void keras_update(const ParamGroup& group, double lr, int64_t iteration, ParamState& state, Tensor& param,

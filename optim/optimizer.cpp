@@ -1,8 +1,12 @@
 #include "optim/optimizer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
+#include "core/json_field.h"
+#include "core/parse_number.h"
 
 namespace plateau {
 
@@ -119,51 +123,71 @@ OptimizerState Optimizer::state_dict() const {
 }
 
 void Optimizer::load_state_dict(const OptimizerState& s) {
-  try {
-    load_checked(s);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(cat("optimizer state is malformed: ", e.what()));
-  }
-}
-
-void Optimizer::load_checked(const OptimizerState& s) {
-  const nlohmann::json& j = s.scalars;
-  PLATEAU_CHECK(j.contains("name") && j["name"] == name(), "optimizer state is for ",
-                j.contains("name") ? j["name"].dump() : "(no name)", ", this optimizer is ", name());
-  PLATEAU_CHECK(j.contains("groups") && j["groups"].size() == groups_.size(), "optimizer state has ",
-                j.contains("groups") ? j["groups"].size() : 0, " parameter groups, this optimizer has ",
-                groups_.size());
-  // Check everything first.
+  // Check everything first; change nothing until all of it fits.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const JsonField j(s.scalars, "optimizer state");
+  const std::string stored = j.at("name").text();
+  PLATEAU_CHECK(stored == name(), "optimizer state is for ", json_for_message(stored), ", this optimizer is ",
+                name());
+  const std::vector<JsonField> groups = j.at("groups").elements();
+  PLATEAU_CHECK(groups.size() == groups_.size(), "optimizer state has ", groups.size(),
+                " parameter groups, this optimizer has ", groups_.size());
+  const int64_t step_count = j.at("step_count").integer(0, kMax);
   std::vector<std::vector<ParamState>> restored(groups_.size());
+  std::vector<ParamGroup> hyper = groups_;
   for (size_t g = 0; g < groups_.size(); ++g) {
-    const auto& gj = j["groups"][g];
-    PLATEAU_CHECK(gj["params"].get<size_t>() == groups_[g].params.size(), "optimizer state group ", g, " has ",
-                  gj["params"].get<size_t>(), " parameters, this optimizer's has ", groups_[g].params.size());
+    const JsonField& gj = groups[g];
+    const int64_t params = gj.at("params").integer(0, kMax);
+    PLATEAU_CHECK(static_cast<size_t>(params) == groups_[g].params.size(), "optimizer state group ", g, " has ", params,
+                  " parameters, this optimizer's has ", groups_[g].params.size());
+    const std::vector<int64_t> steps = gj.at("steps").integers(0, step_count);
+    PLATEAU_CHECK(steps.size() == groups_[g].params.size(), "optimizer state group ", g, " has ", steps.size(),
+                  " step counts for ", groups_[g].params.size(), " parameters");
     restored[g].resize(groups_[g].params.size());
-    for (size_t i = 0; i < restored[g].size(); ++i) restored[g][i].step = gj["steps"][i].get<int64_t>();
+    for (size_t i = 0; i < restored[g].size(); ++i) restored[g][i].step = steps[i];
+    ParamGroup& h = hyper[g];
+    h.lr = gj.at("lr").number();
+    h.initial_lr = gj.at("initial_lr").number();
+    h.weight_decay = gj.at("weight_decay").number();
+    h.momentum = gj.at("momentum").number();
+    h.beta1 = gj.at("beta1").number();
+    h.beta2 = gj.at("beta2").number();
+    PLATEAU_CHECK(h.lr >= 0 && h.initial_lr >= 0 && h.weight_decay >= 0 && std::isfinite(h.lr), "optimizer state group ",
+                  g, " has lr ", h.lr, ", initial_lr ", h.initial_lr, ", weight_decay ", h.weight_decay,
+                  "; each must be finite and non-negative");
   }
   for (const auto& [key, t] : s.tensors) {
-    size_t g = 0, i = 0;
-    char slot[64] = {0};
-    PLATEAU_CHECK(std::sscanf(key.c_str(), "%zu.%zu.%63s", &g, &i, slot) == 3 && g < groups_.size() &&
-                      i < groups_[g].params.size(),
-                  "optimizer state has a slot '", key, "' for no parameter of this optimizer");
-    PLATEAU_CHECK(t.shape() == groups_[g].params[i].shape(), "optimizer state slot '", key, "' has shape ", t.shape(),
-                  ", parameter ", g, ".", i, " has ", groups_[g].params[i].shape());
-    restored[g][i].slots[slot] = t;
+    const size_t dot1 = key.find('.'), dot2 = dot1 == std::string::npos ? dot1 : key.find('.', dot1 + 1);
+    const auto g = dot2 == std::string::npos ? std::nullopt : try_parse_int64(std::string_view(key).substr(0, dot1));
+    const auto i = g ? try_parse_int64(std::string_view(key).substr(dot1 + 1, dot2 - dot1 - 1)) : std::nullopt;
+    PLATEAU_CHECK(g && i && *g >= 0 && *i >= 0 && static_cast<size_t>(*g) < groups_.size() &&
+                      static_cast<size_t>(*i) < groups_[static_cast<size_t>(*g)].params.size(),
+                  "optimizer state has a slot '", printable(key), "' for no parameter of this optimizer");
+    const Variable& param = groups_[static_cast<size_t>(*g)].params[static_cast<size_t>(*i)];
+    PLATEAU_CHECK(t.shape() == param.shape(), "optimizer state slot '", printable(key), "' has shape ", t.shape(),
+                  ", parameter ", *g, ".", *i, " has ", param.shape());
+    restored[static_cast<size_t>(*g)][static_cast<size_t>(*i)].slots[key.substr(dot2 + 1)] = t;
   }
-  for (size_t g = 0; g < groups_.size(); ++g) {
-    const auto& gj = j["groups"][g];
-    ParamGroup& group = groups_[g];
-    group.lr = gj["lr"];
-    group.initial_lr = gj["initial_lr"];
-    group.weight_decay = gj["weight_decay"];
-    group.momentum = gj["momentum"];
-    group.beta1 = gj["beta1"];
-    group.beta2 = gj["beta2"];
-  }
+  const SlotNames names = slot_names();
+  for (size_t g = 0; g < restored.size(); ++g)
+    for (size_t i = 0; i < restored[g].size(); ++i) {
+      const auto& slots = restored[g][i].slots;
+      for (const auto& [slot, t] : slots)
+        PLATEAU_CHECK(std::count(names.required.begin(), names.required.end(), slot) +
+                              std::count(names.optional.begin(), names.optional.end(), slot) >
+                          0,
+                      "optimizer state has a slot '", printable(slot), "' for parameter ", g, ".", i, "; ", name(),
+                      " keeps ", join(names.required), names.optional.empty() ? "" : " and ", join(names.optional));
+      const bool started = restored[g][i].step > 0 || std::any_of(names.required.begin(), names.required.end(),
+                                                                  [&](const std::string& n) { return slots.count(n) > 0; });
+      if (started)
+        for (const auto& n : names.required)
+          PLATEAU_CHECK(slots.count(n), "optimizer state lacks slot '", n, "' of parameter ", g, ".", i, " (", name(),
+                        " keeps ", join(names.required), " together)");
+    }
+  groups_ = std::move(hyper);
   state_ = std::move(restored);
-  step_count_ = j["step_count"].get<int64_t>();
+  step_count_ = step_count;
 }
 
 }  // namespace plateau

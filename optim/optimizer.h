@@ -67,6 +67,13 @@ class Optimizer {
   // Whether a cycling schedule may set momentum (SGD, RMSprop) or beta1 (Adam-like).
   virtual bool uses_momentum() const { return false; }
   virtual bool uses_beta1() const { return false; }
+  // The slots update() keeps per parameter: `required` are created together at a parameter's first
+  // update, `optional` only while an option needs them (momentum > 0). A checkpoint's slots are
+  // checked against these, so a missing or foreign slot is an error, never a crash.
+  struct SlotNames {
+    std::vector<std::string> required, optional;
+  };
+  virtual SlotNames slot_names() const = 0;
 
   OptimizerState state_dict() const;
   // Restores groups' hyperparameters, slots and steps; a mismatch in groups, parameters, slot
@@ -82,7 +89,6 @@ class Optimizer {
 
  private:
   void clip(std::vector<Tensor>& grads) const;
-  void load_checked(const OptimizerState& state);
 
   std::vector<ParamGroup> groups_;
   std::vector<std::vector<ParamState>> state_;  // [group][index]

@@ -24,6 +24,10 @@ class RMSprop : public Optimizer {
   std::string name() const override { return "RMSprop"; }
   nlohmann::json config() const override;
   bool uses_momentum() const override { return true; }
+  SlotNames slot_names() const override {
+    if (options_.centered) return {{"square_avg", "grad_avg"}, {"momentum_buffer"}};
+    return {{"square_avg"}, {"momentum_buffer"}};
+  }
 
  protected:
   void update(const ParamGroup& group, ParamState& state, Tensor& param, const Tensor& grad) override;

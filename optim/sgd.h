@@ -25,6 +25,7 @@ class SGD : public Optimizer {
   std::string name() const override { return "SGD"; }
   nlohmann::json config() const override;
   bool uses_momentum() const override { return true; }
+  SlotNames slot_names() const override { return {{}, {"momentum_buffer"}}; }
 
  protected:
   void update(const ParamGroup& group, ParamState& state, Tensor& param, const Tensor& grad) override;

@@ -61,18 +61,16 @@ nlohmann::json ReduceLROnPlateau::state_dict() const {
           {"last_epoch", last_epoch_}};
 }
 
-void ReduceLROnPlateau::load_state_dict(const nlohmann::json& s) {
-  try {
-    // JSON has no infinity: a best of ±inf is stored as null.
-    const double best = s.at("best").is_null() ? best_ : s.at("best").get<double>();
-    const int64_t bad = s.at("num_bad_epochs"), cooldown = s.at("cooldown_counter"), last = s.at("last_epoch");
-    best_ = best;
-    num_bad_epochs_ = bad;
-    cooldown_counter_ = cooldown;
-    last_epoch_ = last;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(cat("ReduceLROnPlateau state is malformed: ", e.what()));
-  }
+void ReduceLROnPlateau::load_state_dict(const JsonField& s) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  // JSON has no infinity: a best of ±inf is stored as null.
+  const double best = s.at("best").is_null() ? best_ : s.at("best").number();
+  const int64_t bad = s.at("num_bad_epochs").integer(0, kMax), cooldown = s.at("cooldown_counter").integer(0, kMax),
+                last = s.at("last_epoch").integer(-1, kMax);
+  best_ = best;
+  num_bad_epochs_ = bad;
+  cooldown_counter_ = cooldown;
+  last_epoch_ = last;
 }
 
 }  // namespace plateau

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_field.h"
 #include "optim/optimizer.h"
 
 namespace plateau {
@@ -42,7 +43,7 @@ class ReduceLROnPlateau {
   const ReduceLROnPlateauOptions& options() const { return options_; }
 
   nlohmann::json state_dict() const;
-  void load_state_dict(const nlohmann::json& state);
+  void load_state_dict(const JsonField& state);
 
  private:
   bool is_better(double v) const;

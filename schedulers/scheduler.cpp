@@ -1,5 +1,7 @@
 #include "schedulers/scheduler.h"
 
+#include <limits>
+
 #include "core/error.h"
 
 namespace plateau {
@@ -45,10 +47,8 @@ void Scheduler::restore_step(int64_t t) {
   t_ = t;
 }
 
-void Scheduler::load_state_dict(const nlohmann::json& state) {
-  PLATEAU_CHECK(state.contains("t") && state["t"].is_number_integer(), "scheduler state needs an integer t, got ",
-                state.dump());
-  set_step(state["t"].get<int64_t>());
+void Scheduler::load_state_dict(const JsonField& state) {
+  set_step(state.at("t").integer(0, std::numeric_limits<int64_t>::max()));
 }
 
 }  // namespace plateau

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "core/json_field.h"
 #include "optim/optimizer.h"
 #include "schedulers/lr_schedule.h"
 
@@ -23,7 +24,7 @@ class Scheduler {
   const LRSchedule& schedule() const { return *schedule_; }
 
   nlohmann::json state_dict() const { return {{"t", t_}}; }
-  void load_state_dict(const nlohmann::json& state);  // sets t and applies it
+  void load_state_dict(const JsonField& state);  // sets t and applies it
 
  private:
   void apply();

@@ -3,8 +3,11 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <limits>
 
+#include "callbacks/state_json.h"
 #include "core/error.h"
+#include "core/parse_number.h"
 #include "core/io/atomic_file.h"
 #include "core/io/safetensors.h"
 
@@ -45,14 +48,30 @@ size_t checksum_position(const std::string& bytes) {
 }  // namespace
 
 nlohmann::json cursor_to_json(const FitCursor& c) {
-  return {{"epoch", c.epoch},       {"batch", c.batch},           {"global_step", c.global_step},
-          {"loss_sum", c.loss_sum}, {"loss_weight", c.loss_weight}, {"accuracy_sum", c.accuracy_sum},
-          {"accuracy_weight", c.accuracy_weight}, {"finished", c.finished}};
+  return {{"epoch", c.epoch},
+          {"batch", c.batch},
+          {"global_step", c.global_step},
+          {"loss_sum", double_to_json(c.loss_sum)},
+          {"loss_weight", c.loss_weight},
+          {"accuracy_sum", double_to_json(c.accuracy_sum)},
+          {"accuracy_weight", c.accuracy_weight},
+          {"finished", c.finished}};
 }
 
-FitCursor cursor_from_json(const nlohmann::json& j) {
-  return {j.at("epoch"),        j.at("batch"),        j.at("global_step"),     j.at("loss_sum"),
-          j.at("loss_weight"),  j.at("accuracy_sum"), j.at("accuracy_weight"), j.at("finished")};
+FitCursor cursor_from_json(const JsonField& j) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  FitCursor c;
+  c.epoch = j.at("epoch").integer(0, kMax);
+  c.batch = j.at("batch").integer(0, kMax);
+  c.global_step = j.at("global_step").integer(0, kMax);
+  c.loss_sum = j.at("loss_sum").number_or_nonfinite();
+  c.loss_weight = j.at("loss_weight").number();
+  c.accuracy_sum = j.at("accuracy_sum").number_or_nonfinite();
+  c.accuracy_weight = j.at("accuracy_weight").number();
+  c.finished = j.at("finished").boolean();
+  PLATEAU_CHECK(c.loss_weight >= 0 && c.accuracy_weight >= 0, j.source(), ": ", j.path(),
+                " has negative weights (", c.loss_weight, ", ", c.accuracy_weight, ")");
+  return c;
 }
 
 void write_checkpoint(const std::string& path, const TrainingCheckpoint& c) {
@@ -76,34 +95,37 @@ void write_checkpoint(const std::string& path, const TrainingCheckpoint& c) {
 }
 
 TrainingCheckpoint read_checkpoint(const std::string& path) {
-  std::string bytes = io::read_file(path);
-  const std::string where = "checkpoint '" + path + "'";
+  return decode_checkpoint(io::read_file(path, kMaxCheckpointBytes), path);
+}
+
+TrainingCheckpoint decode_checkpoint(std::string bytes, const std::string& path) {
+  const std::string where = "checkpoint '" + printable(path, 200) + "'";
   const size_t at = checksum_position(bytes);
   PLATEAU_CHECK(at != std::string::npos, where, ": no checksum found (truncated, corrupt, or not a checkpoint)");
   const std::string stored = bytes.substr(at, 8);
   bytes.replace(at, 8, kChecksumPlaceholder);
   const std::string actual = crc_hex(bytes);
-  PLATEAU_CHECK(stored == actual, where, ": checksum mismatch (stored ", stored, ", computed ", actual,
+  PLATEAU_CHECK(stored == actual, where, ": checksum mismatch (stored ", printable(stored), ", computed ", actual,
                 "); the file is corrupt");
   bytes.replace(at, 8, stored);
   const io::TensorFile file = io::decode_safetensors(bytes, path);
   PLATEAU_CHECK(file.metadata.count("format") && file.metadata.at("format") == "plateau-checkpoint", where,
                 ": not a plateau checkpoint");
   PLATEAU_CHECK(file.metadata.count("version") && file.metadata.at("version") == std::to_string(kCheckpointVersion),
-                where, ": format version ", file.metadata.count("version") ? file.metadata.at("version") : "(none)",
+                where, ": format version ",
+                file.metadata.count("version") ? printable(file.metadata.at("version")) : "(none)",
                 ", this build reads version ", kCheckpointVersion);
+  PLATEAU_CHECK(file.metadata.count("state"), where, ": no state in its metadata");
   TrainingCheckpoint c;
-  try {
-    const nlohmann::json state = nlohmann::json::parse(file.metadata.at("state"));
-    c.optimizer.scalars = state.at("optimizer");
-    c.callbacks = state.at("callbacks");
-    c.cursor = cursor_from_json(state.at("cursor"));
-    c.rng = state.at("rng");
-    c.config = state.at("config");
-    c.lr_changes = state.at("lr_changes");
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(cat(where, ": malformed state (", e.what(), ")"));
-  }
+  c.source = where;
+  const nlohmann::json state = parse_json_text(file.metadata.at("state"), where + ": the state");
+  const JsonField s(state, where, "state");
+  c.optimizer.scalars = s.at("optimizer").expect_object().value();
+  c.callbacks = s.at("callbacks").expect_array().value();
+  c.cursor = cursor_from_json(s.at("cursor"));
+  c.rng = s.at("rng").expect_object().value();
+  c.config = s.at("config").expect_object().value();
+  c.lr_changes = s.at("lr_changes").expect_array().value();
   for (const auto& [name, t] : file.tensors) {
     if (name.rfind("model/", 0) == 0) {
       c.model.emplace_back(name.substr(6), t);
@@ -111,13 +133,16 @@ TrainingCheckpoint read_checkpoint(const std::string& path) {
       c.optimizer.tensors.emplace_back(name.substr(10), t);
     } else if (name.rfind("callback/", 0) == 0) {
       const size_t slash = name.find('/', 9);
-      PLATEAU_CHECK(slash != std::string::npos, where, ": bad tensor name '", name, "'");
-      const size_t index = std::stoul(name.substr(9, slash - 9));
-      if (c.callback_tensors.empty() || c.callback_tensors.back().first != index)
-        c.callback_tensors.push_back({index, {}});
+      PLATEAU_CHECK(slash != std::string::npos, where, ": bad tensor name '", printable(name), "'");
+      const int64_t index = parse_int64(name.substr(9, slash - 9), where + ": the callback index of tensor '" +
+                                                                       printable(name) + "'");
+      PLATEAU_CHECK(index >= 0 && static_cast<size_t>(index) < c.callbacks.size(), where, ": tensor '",
+                    printable(name), "' belongs to callback ", index, ", the checkpoint has ", c.callbacks.size());
+      if (c.callback_tensors.empty() || c.callback_tensors.back().first != static_cast<size_t>(index))
+        c.callback_tensors.push_back({static_cast<size_t>(index), {}});
       c.callback_tensors.back().second.emplace_back(name.substr(slash + 1), t);
     } else {
-      throw Error(cat(where, ": unexpected tensor '", name, "'"));
+      throw Error(cat(where, ": unexpected tensor '", printable(name), "'"));
     }
   }
   return c;

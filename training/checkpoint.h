@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_field.h"
 #include "layers/module.h"
 #include "optim/optimizer.h"
 
@@ -30,6 +31,7 @@ struct FitCursor {
 };
 
 struct TrainingCheckpoint {
+  std::string source = "checkpoint";  // "checkpoint '<path>'", for errors about its contents
   StateDict model;
   OptimizerState optimizer;
   nlohmann::json callbacks = nlohmann::json::array();  // [{"name": …, "state": …}] in list order
@@ -44,10 +46,14 @@ constexpr int kCheckpointVersion = 1;
 
 void write_checkpoint(const std::string& path, const TrainingCheckpoint& checkpoint);  // crash-safe
 // Verifies format, version and checksum, then parses; any failure is an Error naming the file and
-// the failed check.
+// the failed check. The JSON state is checked for its shape here (every key, type and range);
+// whether it fits the model and callbacks is checked when it is restored.
 TrainingCheckpoint read_checkpoint(const std::string& path);
+TrainingCheckpoint decode_checkpoint(std::string bytes, const std::string& source);  // a file's bytes
+// A checkpoint file is a few MB; a larger file is refused before it is read.
+inline constexpr int64_t kMaxCheckpointBytes = int64_t{4} << 30;
 
 nlohmann::json cursor_to_json(const FitCursor& c);
-FitCursor cursor_from_json(const nlohmann::json& j);
+FitCursor cursor_from_json(const JsonField& j);
 
 }  // namespace plateau

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/parse_number.h"
 #include "layers/dropout.h"
 #include "training/data_loader.h"
 #include "training/metrics.h"
@@ -226,51 +227,56 @@ TrainingCheckpoint Model::capture(const CallbackList& callbacks, const FitCursor
   }
   for (size_t i = 0; i < net_->layers().size(); ++i)
     if (auto* d = dynamic_cast<Dropout*>(net_->layers()[i].get())) c.rng[std::to_string(i)] = d->rng().state();
-  for (const LrChange& ch : state_.lr_changes)
-    c.lr_changes.push_back({{"epoch", ch.epoch}, {"source", ch.source}, {"old_lr", ch.old_lr},
-                            {"new_lr", ch.new_lr}, {"reason", ch.reason}});
+  c.lr_changes = lr_changes_to_json(state_.lr_changes);
   return c;
 }
 
 void Model::restore_model_and_optimizer(const TrainingCheckpoint& c) {
-  // All or nothing: the weights go in first (load_state_dict checks every name and shape), and are
-  // put back if the random streams or the optimizer state do not fit.
-  const StateDict before = net_->state_dict();
-  net_->load_state_dict(c.model, "checkpoint");
-  try {
-    for (const auto& [key, state] : c.rng.items()) {
-      const size_t i = std::stoul(key);
-      PLATEAU_CHECK(i < net_->layers().size() && dynamic_cast<Dropout*>(net_->layers()[i].get()),
-                    "checkpoint has a random stream for layer ", key, ", which is not a Dropout layer of this model");
-    }
-    optimizer_->load_state_dict(c.optimizer);
-  } catch (const Error&) {
-    net_->load_state_dict(before, "previous weights");
-    throw;
+  // All or nothing: the weights, the random streams and the LR log are checked first, then the weights go
+  // in and are put back if the optimizer state does not fit.
+  net_->check_state_dict(c.model, c.source);
+  std::vector<std::pair<Dropout*, std::array<uint64_t, 4>>> streams;
+  for (const auto& [key, state] : JsonField(c.rng, c.source, "state.rng").items()) {
+    const auto i = try_parse_int64(key);
+    Dropout* dropout = i && *i >= 0 && static_cast<size_t>(*i) < net_->layers().size()
+                           ? dynamic_cast<Dropout*>(net_->layers()[static_cast<size_t>(*i)].get())
+                           : nullptr;
+    PLATEAU_CHECK(dropout != nullptr, c.source, ": it has a random stream for layer '", printable(key),
+                  "', which is not a Dropout layer of this model");
+    PLATEAU_CHECK(state.size() == 4, c.source, ": ", state.path(), " must be 4 integers, got ", state.size());
+    std::array<uint64_t, 4> words{};
+    for (size_t w = 0; w < 4; ++w) words[w] = state.at(w).unsigned_integer();
+    const bool all_zero = (words[0] | words[1] | words[2] | words[3]) == 0;
+    PLATEAU_CHECK(!all_zero, c.source, ": ", state.path(),
+                  " is all zeros, which is not a state of the random stream");
+    streams.emplace_back(dropout, words);
   }
-  for (const auto& [key, state] : c.rng.items())
-    dynamic_cast<Dropout*>(net_->layers()[std::stoul(key)].get())->rng().set_state(state.get<std::array<uint64_t, 4>>());
-  state_.lr_changes.clear();
-  for (const auto& ch : c.lr_changes)
-    state_.lr_changes.push_back({ch.at("epoch"), ch.at("source"), ch.at("old_lr"), ch.at("new_lr"), ch.at("reason")});
+  std::vector<LrChange> lr_changes = lr_changes_from_json(JsonField(c.lr_changes, c.source, "state.lr_changes"));
+  const StateDict before = net_->state_dict();
+  net_->load_state_dict(c.model, c.source);
+  try {
+    optimizer_->load_state_dict(c.optimizer);
+  } catch (const Error& e) {
+    net_->load_state_dict(before, "previous weights");
+    throw Error(cat(c.source, ": ", e.what()));
+  }
+  for (auto& [dropout, words] : streams) dropout->rng().set_state(words);
+  state_.lr_changes = std::move(lr_changes);
 }
 
 void Model::restore_callbacks(const TrainingCheckpoint& c, CallbackList& callbacks) {
   const std::vector<Callback*> all = callbacks.all();
-  PLATEAU_CHECK(c.callbacks.size() == all.size(), "checkpoint has ", c.callbacks.size(), " callbacks, this run has ",
-                all.size(), "; resume with the same callbacks");
-  for (size_t i = 0; i < all.size(); ++i)
-    PLATEAU_CHECK(c.callbacks[i]["name"] == all[i]->name(), "checkpoint callback ", i, " is ",
-                  c.callbacks[i]["name"].dump(), ", this run's is \"", all[i]->name(), "\"");
+  const std::vector<JsonField> stored = JsonField(c.callbacks, c.source, "state.callbacks").elements();
+  PLATEAU_CHECK(stored.size() == all.size(), c.source, " has ", stored.size(), " callbacks, this run has ", all.size(),
+                "; resume with the same callbacks");
   for (size_t i = 0; i < all.size(); ++i) {
-    try {
-      all[i]->load_state_dict(c.callbacks[i]["state"]);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(cat("checkpoint state of callback ", all[i]->name(), " is malformed: ", e.what()));
-    }
+    const std::string name = stored[i].at("name").text();
+    PLATEAU_CHECK(name == all[i]->name(), c.source, ": callback ", i, " is ", printable(name), ", this run's is ",
+                  all[i]->name());
   }
+  for (size_t i = 0; i < all.size(); ++i) all[i]->load_state_dict(stored[i].at("state"));
   for (const auto& [index, tensors] : c.callback_tensors) {
-    PLATEAU_CHECK(index < all.size(), "checkpoint has tensors for callback ", index, " of ", all.size());
+    PLATEAU_CHECK(index < all.size(), c.source, " has tensors for callback ", index, " of ", all.size());
     all[index]->load_state_tensors(tensors);
   }
 }

@@ -1,13 +1,12 @@
 #include "core/io/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -56,13 +55,46 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   }
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  PLATEAU_CHECK(in.good(), "cannot open '", path, "': ", errno_text());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  PLATEAU_CHECK(!in.bad(), "cannot read '", path, "'");
-  return buffer.str();
+namespace {
+
+// An open file descriptor of a regular file, closed on scope exit.
+struct RegularFile {
+  int fd = -1;
+  int64_t size = 0;
+  explicit RegularFile(const std::string& path) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO must not hang the open
+    PLATEAU_CHECK(fd >= 0, "cannot open '", printable(path, 200), "': ", errno_text());
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw Error(cat("'", printable(path, 200), "' is not a regular file"));
+    }
+    size = static_cast<int64_t>(st.st_size);
+  }
+  ~RegularFile() { ::close(fd); }
+  RegularFile(const RegularFile&) = delete;
+  RegularFile& operator=(const RegularFile&) = delete;
+};
+
+}  // namespace
+
+int64_t regular_file_size(const std::string& path) { return RegularFile(path).size; }
+
+std::string read_file(const std::string& path, int64_t max_bytes) {
+  const RegularFile file(path);
+  PLATEAU_CHECK(file.size <= max_bytes, "'", printable(path, 200), "' is ", file.size, " bytes, more than the ",
+                max_bytes, " this file may have");
+  std::string bytes(static_cast<size_t>(file.size), '\0');
+  size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::read(file.fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    PLATEAU_CHECK(n >= 0, "cannot read '", printable(path, 200), "': ", errno_text());
+    if (n == 0) break;  // the file shrank while we read it: take what is there
+    got += static_cast<size_t>(n);
+  }
+  bytes.resize(got);
+  return bytes;
 }
 
 std::string read_first_lines(const std::string& path, int64_t lines) {

@@ -10,7 +10,12 @@
 namespace plateau::io {
 
 void write_file_atomically(const std::string& path, std::string_view bytes);
-std::string read_file(const std::string& path);  // whole file; error names the path and the reason
+
+// Files read as data must be regular files (not /dev/zero, a FIFO or a directory) of at most
+// `max_bytes`; both are checked before anything is read or allocated.
+inline constexpr int64_t kMaxDataFileBytes = int64_t{8} << 30;  // 8 GiB
+std::string read_file(const std::string& path, int64_t max_bytes = kMaxDataFileBytes);
+int64_t regular_file_size(const std::string& path);  // the checks of read_file; the size in bytes
 // The first `lines` lines of a text file (newlines kept); "" when the file does not exist. Resuming
 // logs keeps what a checkpoint had written and drops rows written after it.
 std::string read_first_lines(const std::string& path, int64_t lines);

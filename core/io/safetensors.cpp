@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <set>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/json_field.h"
 
 namespace plateau::io {
 namespace {
@@ -14,6 +17,7 @@ namespace {
 using nlohmann::json;
 
 constexpr uint64_t kMaxHeader = 100ull << 20;  // 100 MiB, as the reference implementation
+constexpr size_t kMaxRank = 8;
 
 uint64_t read_u64_le(const std::string& bytes) {
   uint64_t v = 0;
@@ -39,7 +43,7 @@ const Tensor& TensorFile::at(const std::string& name) const {
     if (!names.empty()) names += ", ";
     names += n;
   }
-  throw Error(cat("no tensor named '", name, "' (present: ", names, ")"));
+  throw Error(cat("no tensor named '", printable(name), "' (present: ", printable(names, 300), ")"));
 }
 
 std::string encode_safetensors(const TensorFile& file) {
@@ -65,59 +69,46 @@ std::string encode_safetensors(const TensorFile& file) {
 }
 
 TensorFile decode_safetensors(const std::string& bytes, const std::string& source) {
-  const std::string where = "safetensors file '" + source + "'";
+  // Every number in the header is checked against the file's own size before it sizes anything:
+  // a tensor cannot be bigger than the data bytes that follow the header.
+  const std::string where = "safetensors file '" + printable(source, 200) + "'";
   PLATEAU_CHECK(bytes.size() >= 8, where, ": ", bytes.size(), " bytes is too short for the 8-byte header length");
   const uint64_t header_len = read_u64_le(bytes);
   PLATEAU_CHECK(header_len <= kMaxHeader && header_len <= bytes.size() - 8, where, ": header length ", header_len,
-                " exceeds the file's ", bytes.size() - 8, " remaining bytes");
-  json header;
-  try {
-    header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(header_len));
-  } catch (const json::exception& e) {
-    throw Error(cat(where, ": header is not valid JSON (", e.what(), ")"));
-  }
+                " exceeds the file's ", bytes.size() - 8, " remaining bytes (or the 100 MiB limit)");
+  const json header =
+      parse_json_text(bytes.substr(8, static_cast<size_t>(header_len)), where + ": the header");
   PLATEAU_CHECK(header.is_object(), where, ": header is not a JSON object");
   const uint64_t data_len = bytes.size() - 8 - header_len;
   const char* data = bytes.data() + 8 + header_len;
 
   TensorFile file;
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
-  std::vector<std::tuple<uint64_t, std::string, Tensor>> found;
-  for (const auto& [name, entry] : header.items()) {
+  std::vector<std::tuple<uint64_t, std::string, Shape>> found;
+  for (const auto& [name, entry] : JsonField(header, where).items()) {
     if (name == "__metadata__") {
-      PLATEAU_CHECK(entry.is_object(), where, ": __metadata__ is not an object");
-      for (const auto& [k, v] : entry.items()) {
-        PLATEAU_CHECK(v.is_string(), where, ": metadata value for '", k, "' is not a string");
-        file.metadata[k] = v.get<std::string>();
-      }
+      for (const auto& [k, v] : entry.items()) file.metadata[k] = v.text();
       continue;
     }
-    PLATEAU_CHECK(entry.is_object() && entry.contains("dtype") && entry.contains("shape") &&
-                      entry.contains("data_offsets"),
-                  where, ": entry '", name, "' needs dtype, shape and data_offsets");
-    PLATEAU_CHECK(entry["dtype"] == "F32", where, ": tensor '", name, "' has dtype ", entry["dtype"].dump(),
+    const std::string tensor = "tensor '" + printable(name) + "'";
+    const std::string dtype = entry.at("dtype").text();
+    PLATEAU_CHECK(dtype == "F32", where, ": ", tensor, " has dtype ", json_for_message(dtype),
                   ", only F32 is supported");
-    const json& shape_json = entry["shape"];
-    const json& offsets = entry["data_offsets"];
-    PLATEAU_CHECK(shape_json.is_array(), where, ": tensor '", name, "' shape is not an array");
-    std::vector<int64_t> dims;
-    for (const json& d : shape_json) {
-      PLATEAU_CHECK(d.is_number_unsigned(), where, ": tensor '", name, "' has an invalid dimension ", d.dump());
-      dims.push_back(d.get<int64_t>());
-    }
-    PLATEAU_CHECK(offsets.is_array() && offsets.size() == 2 && offsets[0].is_number_unsigned() &&
-                      offsets[1].is_number_unsigned(),
-                  where, ": tensor '", name, "' data_offsets must be two non-negative integers");
-    const uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
-    const Shape shape(dims);
-    PLATEAU_CHECK(begin <= end && end <= data_len, where, ": tensor '", name, "' data_offsets [", begin, ",", end,
+    const JsonField shape_json = entry.at("shape");
+    PLATEAU_CHECK(shape_json.expect_array().size() <= kMaxRank, where, ": ", tensor, " has ", shape_json.size(),
+                  " dimensions, more than ", kMaxRank);
+    std::vector<int64_t> dims = shape_json.integers(0, std::numeric_limits<int64_t>::max());
+    const JsonField offsets = entry.at("data_offsets");
+    PLATEAU_CHECK(offsets.expect_array().size() == 2, where, ": ", tensor, " data_offsets must be two integers");
+    const uint64_t begin = offsets.at(0).unsigned_integer(), end = offsets.at(1).unsigned_integer();
+    PLATEAU_CHECK(begin <= end && end <= data_len, where, ": ", tensor, " data_offsets [", begin, ",", end,
                   "] lie outside the ", data_len, " data bytes");
-    PLATEAU_CHECK(end - begin == static_cast<uint64_t>(shape.numel()) * sizeof(float), where, ": tensor '", name,
-                  "' of shape ", shape, " needs ", shape.numel() * 4, " bytes, its offsets give ", end - begin);
-    Tensor t(shape);
-    if (end > begin) std::memcpy(t.data(), data + begin, end - begin);
+    const Shape shape(std::move(dims));  // its element count cannot overflow (Shape checks)
+    const uint64_t numel = static_cast<uint64_t>(shape.numel());
+    PLATEAU_CHECK(numel <= (end - begin) / sizeof(float) && numel * sizeof(float) == end - begin, where, ": ",
+                  tensor, " of shape ", shape, " needs ", numel, " x 4 bytes, its offsets give ", end - begin);
     ranges.push_back({begin, end});
-    found.emplace_back(begin, name, std::move(t));
+    found.emplace_back(begin, name, shape);
   }
   std::sort(ranges.begin(), ranges.end());
   uint64_t covered = 0;
@@ -126,8 +117,13 @@ TensorFile decode_safetensors(const std::string& bytes, const std::string& sourc
     covered = e;
   }
   PLATEAU_CHECK(covered == data_len, where, ": ", data_len - covered, " trailing bytes after the last tensor");
+  // Only now, with every size known to fit inside the file, are the tensors allocated.
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  for (auto& [b, name, t] : found) file.tensors.emplace_back(name, std::move(t));
+  for (auto& [begin, name, shape] : found) {
+    Tensor t = Tensor::uninitialized(shape);
+    if (t.numel() > 0) std::memcpy(t.data(), data + begin, static_cast<size_t>(t.numel()) * sizeof(float));
+    file.tensors.emplace_back(name, std::move(t));
+  }
   return file;
 }
 
