@@ -36,9 +36,7 @@ void add_common(CLI::App* cmd, EvalOptions& o) {
 std::pair<std::unique_ptr<Model>, ImageDataset> load(const EvalOptions& o) {
   PLATEAU_CHECK(o.limit >= 0, "--limit must be non-negative, got ", o.limit);
   const nlohmann::json spec = o.model.empty() ? model_spec_from_weights(o.weights) : resolve_model_spec(o.model);
-  Shape input({28, 28, 1});
-  if (spec.contains("input_shape")) input = Shape(spec["input_shape"].get<std::vector<int64_t>>());
-  auto net = build_model(spec, input, 0);
+  auto net = build_model(spec, model_input_shape(spec), 0);
   load_weights(*net, o.weights);
   auto model = std::make_unique<Model>(std::move(net));
   model->compile(std::make_unique<SGD>(model->net().parameters(), SGDOptions{}),

@@ -23,7 +23,7 @@ std::vector<Placeholder> parse(const std::string& t) {
     }
     if (t[i] != '{') continue;
     const size_t close = t.find('}', i);
-    PLATEAU_CHECK(close != std::string::npos, "path template '", t, "': unmatched '{' at position ", i);
+    PLATEAU_CHECK(close != std::string::npos, "path template '", printable(t), "': unmatched '{' at position ", i);
     const std::string inside = t.substr(i + 1, close - i - 1);
     const size_t colon = inside.find(':');
     out.push_back({i, close + 1, inside.substr(0, colon), colon == std::string::npos ? "" : inside.substr(colon + 1)});
@@ -37,21 +37,28 @@ std::string format_value(const std::string& templ, const Placeholder& p, double 
   size_t i = 0;
   bool zero = false;
   if (i < s.size() && s[i] == '0') zero = true, ++i;
-  int width = 0, precision = -1;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) width = width * 10 + (s[i++] - '0');
+  // Width and precision of at most two digits each: the result must fit a file name (and buf).
+  auto digits = [&] {
+    int n = 0, count = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && count++ < 2) n = n * 10 + (s[i++] - '0');
+    return n;
+  };
+  int width = digits(), precision = -1;
   if (i < s.size() && s[i] == '.') {
-    precision = 0;
     ++i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) precision = precision * 10 + (s[i++] - '0');
+    precision = digits();
   }
   const char type = i < s.size() ? s[i++] : '\0';
   PLATEAU_CHECK(i == s.size() && (type == '\0' || type == 'd' || type == 'f' || type == 'e' || type == 'g' ||
                                   type == '%'),
-                "path template '", templ, "': unsupported format spec '", s, "' for '", p.key, "'");
+                "path template '", printable(templ), "': unsupported format spec '", printable(s), "' for '",
+                printable(p.key), "' (at most two digits of width and precision)");
   char buf[128];
   if (type == 'd' || (type == '\0' && integer)) {
-    PLATEAU_CHECK(integer, "path template '", templ, "': format code 'd' needs an integer, '", p.key,
-                  "' is a float");
+    PLATEAU_CHECK(integer, "path template '", printable(templ), "': format code 'd' needs an integer, '",
+                  printable(p.key), "' is a float");
+    PLATEAU_CHECK(std::abs(v) < 1e18, "path template '", printable(templ), "': ", printable(p.key), " = ", v,
+                  " is too large for format code 'd'");
     std::snprintf(buf, sizeof buf, zero ? "%0*lld" : "%*lld", width, static_cast<long long>(v));
     return buf;
   }
@@ -88,8 +95,8 @@ std::string format_path_template(const std::string& templ, const std::map<std::s
     if (it == values.end()) {
       std::vector<std::string> names;
       for (const auto& [k, v] : values) names.push_back(k);
-      throw Error(cat("path template '", templ, "' names '", p.key, "', which the logs do not have (available: ",
-                      join(names), ")"));
+      throw Error(cat("path template '", printable(templ), "' names '", printable(p.key),
+                      "', which the logs do not have (available: ", join(names), ")"));
     }
     out += format_value(templ, p, it->second, integers.count(p.key) > 0);
     at = p.end;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "layers/layer.h"
 
 namespace plateau {
 namespace {
@@ -36,6 +37,8 @@ void check_initializer_name(const std::string& name, const std::string& where) {
 }
 
 Tensor initialize(const std::string& name, const Shape& shape, int64_t fan_in, int64_t fan_out, Rng& rng) {
+  PLATEAU_CHECK(shape.numel() <= kMaxModelParameters, "a weight of shape ", shape, " has ", shape.numel(),
+                " elements, more than the ", kMaxModelParameters, " parameters a model may have");
   const double in = static_cast<double>(fan_in), out = static_cast<double>(fan_out);
   if (name == "glorot_uniform") {
     const double limit = std::sqrt(6.0 / (in + out));

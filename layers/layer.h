@@ -12,6 +12,11 @@
 
 namespace plateau {
 
+// Limits that keep a model spec from outside (a weights file's metadata, a --model file) from asking
+// for more memory than plateau will ever train with; checked before the memory is allocated.
+inline constexpr int64_t kMaxSampleElements = int64_t{1} << 24;   // one sample's activation: 64 MiB
+inline constexpr int64_t kMaxModelParameters = int64_t{1} << 28;  // all parameters of a model: 1 GiB
+
 class Layer : public Module {
  public:
   virtual std::string type() const = 0;  // Keras class name: "Conv2D"

@@ -1,11 +1,13 @@
 #include "layers/model_spec.h"
 
 #include <filesystem>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "core/error.h"
+#include "core/io/atomic_file.h"
+#include "core/json_field.h"
 #include "core/spec_args.h"
 #include "layers/activation.h"
 #include "layers/batch_normalization.h"
@@ -26,13 +28,7 @@ const std::vector<std::string>& layer_types() {
   return types;
 }
 
-json load_json_text(const std::string& text, const std::string& source) {
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(cat("model spec ", source, " is not valid JSON: ", e.what()));
-  }
-}
+constexpr int64_t kMaxSpecFileBytes = 16 << 20;
 
 }  // namespace
 
@@ -81,26 +77,34 @@ json named_model_spec(const std::string& name) {
 json resolve_model_spec(const std::string& model) {
   for (const auto& n : named_models())
     if (model == n) return named_model_spec(model);
-  json spec;
   const auto first = model.find_first_not_of(" \t\n");
-  if (first != std::string::npos && (model[first] == '[' || model[first] == '{')) {
-    spec = load_json_text(model, "(inline)");
-  } else {
-    PLATEAU_CHECK(std::filesystem::is_regular_file(model), "--model '", model, "' is neither a named model (",
-                  join(named_models()), "), a JSON file, nor inline JSON");
-    std::ifstream in(model);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    spec = load_json_text(text, "'" + model + "'");
-  }
+  if (first != std::string::npos && (model[first] == '[' || model[first] == '{'))
+    return normalize_model_spec(parse_json_text(model, "model spec (inline)"), "model spec (inline)");
+  PLATEAU_CHECK(std::filesystem::is_regular_file(model), "--model '", printable(model), "' is neither a named model (",
+                join(named_models()), "), a JSON file, nor inline JSON");
+  const std::string source = "model spec '" + printable(model) + "'";
+  return normalize_model_spec(parse_json_text(io::read_file(model, kMaxSpecFileBytes), source), source);
+}
+
+json normalize_model_spec(json spec, const std::string& source) {
   if (spec.is_array()) spec = json{{"layers", spec}};
-  PLATEAU_CHECK(spec.is_object() && spec.contains("layers") && spec["layers"].is_array(),
-                "model spec must be a list of layers or an object with \"layers\", got ", spec.dump().substr(0, 80));
+  PLATEAU_CHECK(spec.is_object() && spec.contains("layers") && spec["layers"].is_array(), source,
+                " must be a list of layers or an object with \"layers\", got ", json_for_message(spec));
   return spec;
+}
+
+Shape model_input_shape(const json& spec, const Shape& fallback) {
+  if (!spec.is_object() || !spec.contains("input_shape")) return fallback;
+  const std::vector<int64_t> dims =
+      JsonField(spec, "model spec").at("input_shape").integers(1, std::numeric_limits<int64_t>::max());
+  PLATEAU_CHECK(!dims.empty() && dims.size() <= 3, "model spec: input_shape must have 1 to 3 dimensions, got ",
+                json_for_message(spec["input_shape"]));
+  return Shape(dims);
 }
 
 std::unique_ptr<Layer> layer_from_spec(const json& spec) {
   PLATEAU_CHECK(spec.is_object() && spec.contains("type") && spec["type"].is_string(),
-                "each layer needs a \"type\" (one of ", join(layer_types()), "), got ", spec.dump());
+                "each layer needs a \"type\" (one of ", join(layer_types()), "), got ", json_for_message(spec));
   const std::string type = spec["type"].get<std::string>();
   std::unique_ptr<Layer> layer;
   if (type == "Conv2D") {
@@ -143,10 +147,10 @@ std::unique_ptr<Layer> layer_from_spec(const json& spec) {
     a.require("activation");
     layer = std::make_unique<Activation>(a.text("activation", "linear"));
   } else {
-    throw Error(cat("unknown layer type '", type, "' (valid: ", join(layer_types()), ")"));
+    throw Error(cat("unknown layer type '", printable(type), "' (valid: ", join(layer_types()), ")"));
   }
   if (spec.contains("name")) {
-    PLATEAU_CHECK(spec["name"].is_string(), type, ": name must be a string, got ", spec["name"].dump());
+    PLATEAU_CHECK(spec["name"].is_string(), type, ": name must be a string, got ", json_for_message(spec["name"]));
     layer->set_name(spec["name"].get<std::string>());
   }
   return layer;

@@ -20,6 +20,11 @@ nlohmann::json named_model_spec(const std::string& name);
 
 // A named model, a path to a JSON file, or inline JSON text -> a spec object {"layers": […], …}.
 nlohmann::json resolve_model_spec(const std::string& model);
+// A parsed spec: a list of layers becomes {"layers": […]}; anything else without a "layers" list is
+// an Error naming `source`.
+nlohmann::json normalize_model_spec(nlohmann::json spec, const std::string& source);
+// The spec's own "input_shape" (Keras order, 1 to 3 positive integers), else `fallback`.
+Shape model_input_shape(const nlohmann::json& spec, const Shape& fallback = Shape{28, 28, 1});
 
 // One layer from its spec object; unknown types and arguments are errors listing the valid ones.
 std::unique_ptr<Layer> layer_from_spec(const nlohmann::json& spec);

@@ -44,12 +44,20 @@ Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
 void Sequential::build(const Shape& input, uint64_t seed) {
   PLATEAU_CHECK(output_shapes_.empty(), "Sequential: the model is already built");
   PLATEAU_CHECK(!layers_.empty(), "Sequential: the model has no layers");
+  PLATEAU_CHECK(input.numel() <= kMaxSampleElements, "Sequential: an input of shape ", input, " has ", input.numel(),
+                " elements a sample, more than the limit of ", kMaxSampleElements);
   input_shape_ = input;
   Shape shape = input;
+  int64_t parameters = 0;
   for (size_t i = 0; i < layers_.size(); ++i) {
     Rng rng = Rng::derive(seed, i);
     try {
       shape = layers_[i]->build(shape, rng);
+      PLATEAU_CHECK(shape.numel() <= kMaxSampleElements, "its output of shape ", shape, " has ", shape.numel(),
+                    " elements a sample, more than the limit of ", kMaxSampleElements);
+      parameters += layers_[i]->parameter_count();
+      PLATEAU_CHECK(parameters <= kMaxModelParameters, "the model has ", parameters,
+                    " parameters up to here, more than the limit of ", kMaxModelParameters);
     } catch (const Error& e) {
       output_shapes_.clear();
       throw Error(cat("layer ", i, " (", layers_[i]->name(), "): ", e.what()));

@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "core/io/safetensors.h"
+#include "core/json_field.h"
+#include "layers/model_spec.h"
 
 namespace plateau {
 
@@ -19,15 +21,16 @@ void load_weights(Sequential& model, const std::string& path) {
 }
 
 nlohmann::json model_spec_from_weights(const std::string& path) {
-  const io::TensorFile file = io::read_safetensors(path);
+  return model_spec_from_metadata(io::read_safetensors(path), path);
+}
+
+nlohmann::json model_spec_from_metadata(const io::TensorFile& file, const std::string& source) {
+  const std::string where = "weights file '" + printable(source, 200) + "'";
   auto it = file.metadata.find("model");
-  PLATEAU_CHECK(it != file.metadata.end(), "weights file '", path,
-                "' holds no model spec in its metadata; pass --model to name the architecture");
-  try {
-    return nlohmann::json::parse(it->second);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(cat("weights file '", path, "': the model spec in its metadata is not valid JSON (", e.what(), ")"));
-  }
+  PLATEAU_CHECK(it != file.metadata.end(), where,
+                " holds no model spec in its metadata; pass --model to name the architecture");
+  const std::string what = where + ": the model spec in its metadata";
+  return normalize_model_spec(parse_json_text(it->second, what), what);
 }
 
 }  // namespace plateau

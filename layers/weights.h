@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/safetensors.h"
 #include "layers/sequential.h"
 
 namespace plateau {
@@ -17,5 +18,6 @@ void save_weights(const Sequential& model, const std::string& path);  // crash-s
 void load_weights(Sequential& model, const std::string& path);
 // The spec stored in a weights file's metadata; error when the file has none.
 nlohmann::json model_spec_from_weights(const std::string& path);
+nlohmann::json model_spec_from_metadata(const io::TensorFile& file, const std::string& source);
 
 }  // namespace plateau

@@ -1,5 +1,6 @@
 #include "schedulers/schedule_spec.h"
 
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/spec_args.h"
 #include "schedulers/composite_schedules.h"
@@ -85,7 +86,7 @@ std::unique_ptr<LRSchedule> build(const std::string& name, const json& spec) {
       const int64_t epochs = a.integer64("epochs", 0), per = a.integer64("steps_per_epoch", 0);
       PLATEAU_CHECK(epochs >= 1 && per >= 1, "OneCycleLR: epochs and steps_per_epoch must be positive, got ", epochs,
                     " and ", per);
-      total = epochs * per;
+      total = checked_mul(epochs, per, "OneCycleLR: epochs x steps_per_epoch");
     }
     return std::make_unique<OneCycleLR>(OneCycleLROptions{
         a.number("max_lr", 0), total, a.number("pct_start", 0.3), a.text("anneal_strategy", "cos"),

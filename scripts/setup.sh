@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   g++ cmake ninja-build pkg-config
+  clang libclang-rt-14-dev libomp-dev   # the asan preset: sanitizers, libFuzzer, OpenMP for Clang
   libeigen3-dev          # tensors and GEMM
   libgtest-dev           # tests
   libbenchmark-dev       # bench/
