@@ -1,21 +1,32 @@
 #pragma once
-// The subcommands of `plateau`. Each adds itself to the CLI11 app and runs from its callback.
+// The subcommands of `plateau`, registered from one list (apps/main.cpp). Each takes the options the
+// table of apps/options.cpp gives its Command, and runs from them.
 
-#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "apps/options.h"
 
 namespace plateau::apps {
 
-void add_summary_command(CLI::App& app);
-void add_train_command(CLI::App& app);
-void add_schedule_command(CLI::App& app);
-void add_evaluate_command(CLI::App& app);
-void add_predict_command(CLI::App& app);
-void add_replay_command(CLI::App& app);
-void add_sweep_command(CLI::App& app);
-void add_compare_command(CLI::App& app);
-void add_lr_find_command(CLI::App& app);
-void add_report_command(CLI::App& app);
-void add_profile_command(CLI::App& app);
+struct Subcommand {
+  const char* name;
+  const char* description;
+  Command command;
+  void (*run)(const CommandOptions& options);
+};
+
+void run_train_command(const CommandOptions& options);
+void run_sweep_command(const CommandOptions& options);
+void run_evaluate_command(const CommandOptions& options);
+void run_predict_command(const CommandOptions& options);
+void run_lr_find_command(const CommandOptions& options);
+void run_profile_command(const CommandOptions& options);
+void run_summary_command(const CommandOptions& options);
+void run_schedule_command(const CommandOptions& options);
+void run_replay_command(const CommandOptions& options);
+void run_compare_command(const CommandOptions& options);
+void run_report_command(const CommandOptions& options);
 
 // "28,28,1" -> {28,28,1}; error names the text.
 std::vector<int64_t> parse_shape_list(const std::string& text, const std::string& option);

@@ -6,7 +6,6 @@
 // ModelCheckpoint decides but writes nothing.
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "apps/commands.h"
@@ -14,6 +13,8 @@
 #include "callbacks/replay.h"
 #include "callbacks/callback_spec.h"
 #include "core/error.h"
+#include "core/io/atomic_file.h"
+#include "core/parse_number.h"
 
 namespace plateau::apps {
 namespace {
@@ -28,15 +29,7 @@ std::vector<std::string> split(const std::string& text, char sep) {
 
 double parse_number(const std::string& text, const std::string& where) {
   if (text == "NA" || text.empty()) return std::nan("");
-  size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  PLATEAU_CHECK(used == text.size() && used > 0, where, ": '", text, "' is not a number");
-  return v;
+  return parse_double(text, where);
 }
 
 // One Logs per epoch; NaN marks a value an epoch did not log.
@@ -58,11 +51,12 @@ std::vector<Logs> logs_from_metrics(const std::string& text) {
   return epochs;
 }
 
-std::vector<Logs> logs_from_csv(const std::string& path) {
-  std::ifstream in(path);
-  PLATEAU_CHECK(in.good(), "--log '", path, "' cannot be read");
+// A CSV log (metrics.csv or a CSVLogger file): a header of keys, then one row per epoch.
+std::vector<Logs> logs_from_csv(const std::string& text, const std::string& path) {
+  const std::string where = "--log '" + printable(path, 200) + "'";
+  std::istringstream in(text);
   std::string line;
-  PLATEAU_CHECK(static_cast<bool>(std::getline(in, line)), "--log '", path, "' is empty");
+  PLATEAU_CHECK(static_cast<bool>(std::getline(in, line)), where, " is empty");
   const std::vector<std::string> header = split(line, ',');
   std::vector<Logs> epochs;
   int row = 1;
@@ -70,69 +64,56 @@ std::vector<Logs> logs_from_csv(const std::string& path) {
     ++row;
     if (line.empty()) continue;
     const std::vector<std::string> fields = split(line, ',');
-    PLATEAU_CHECK(fields.size() <= header.size(), "--log '", path, "' row ", row, " has ", fields.size(),
+    PLATEAU_CHECK(fields.size() <= header.size(), where, " row ", row, " has ", fields.size(),
                   " fields, the header has ", header.size());
     Logs logs;
     for (size_t i = 0; i < fields.size(); ++i) {
       const std::string& key = header[i];
       if (key == "epoch" || key == "seconds" || key == "lr" || key == "learning_rate") continue;
-      const double v = parse_number(fields[i], cat("--log '", path, "' row ", row, " column ", key));
+      const double v = parse_number(fields[i], cat(where, " row ", row, " column ", printable(key)));
       if (!std::isnan(v)) logs[key] = v;
     }
     epochs.push_back(logs);
   }
-  PLATEAU_CHECK(!epochs.empty(), "--log '", path, "' has no rows");
+  PLATEAU_CHECK(!epochs.empty(), where, " has no rows");
   return epochs;
 }
 
 }  // namespace
 
-void add_replay_command(CLI::App& app) {
-  struct Options {
-    std::string callbacks, log, metrics;
-    double lr = 1e-3;
-    bool json = false;
-  };
-  auto o = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("replay", "What would these callbacks have done on a past run?");
-  cmd->add_option("--callbacks", o->callbacks, "JSON list of Keras callbacks")->required();
-  auto* log = cmd->add_option("--log", o->log, "a run's metrics.csv (or a CSVLogger file)");
-  auto* metrics = cmd->add_option("--metrics", o->metrics, "per-epoch values: 'val_loss=1.0,0.9;val_accuracy=0.6,0.7'");
-  log->excludes(metrics);
-  cmd->add_option("--lr", o->lr, "the lr at the start (default 1e-3)");
-  cmd->add_flag("--json", o->json, "print the decisions as JSON");
-  cmd->callback([o] {
-    PLATEAU_CHECK(!o->log.empty() || !o->metrics.empty(), "replay needs --log FILE or --metrics 'key=v0,v1,…'");
-    const std::vector<Logs> epochs = o->log.empty() ? logs_from_metrics(o->metrics) : logs_from_csv(o->log);
+void run_replay_command(const CommandOptions& flags) {
+  const Options o = flags.resolve();
+  PLATEAU_CHECK(o.log.empty() || o.metrics.empty(), "replay: give --log FILE or --metrics 'key=v0,v1,…', not both");
+  PLATEAU_CHECK(!o.log.empty() || !o.metrics.empty(), "replay needs --log FILE or --metrics 'key=v0,v1,…'");
+  const std::vector<Logs> epochs =
+      o.log.empty() ? logs_from_metrics(o.metrics) : logs_from_csv(io::read_file(o.log, 64 << 20), o.log);
 
-    nlohmann::json specs = nlohmann::json::array();
-    for (const auto& spec : parse_callbacks_spec(o->callbacks))  // a replay writes no log files
-      if (!(spec.is_object() && spec.value("name", "") == "CSVLogger")) specs.push_back(spec);
-    CallbackList callbacks(make_callbacks(specs, "", /*dry_run=*/true));
-    const ReplayResult r = replay(callbacks, epochs, o->lr);
+  nlohmann::json specs = nlohmann::json::array();
+  for (const auto& spec : o.callbacks)  // a replay writes no log files
+    if (!(spec.is_object() && spec.contains("name") && spec["name"] == "CSVLogger")) specs.push_back(spec);
+  CallbackList callbacks(make_callbacks(specs, "", /*dry_run=*/true));
+  const ReplayResult r = replay(callbacks, epochs, o.initial_lr);
+  const auto& stopped = r.stopped_epoch;
+  const auto& restored = r.restored_epoch;
+  if (o.json) {  // epochs 0-based, as Keras' callbacks count them
     nlohmann::json rows = nlohmann::json::array();
     for (const ReplayEpoch& e : r.epochs)
       rows.push_back({{"epoch", e.epoch}, {"lr", e.lr}, {"checkpoint", e.checkpoint}, {"stop", e.stop}});
-    const auto& stopped = r.stopped_epoch;
-    const auto& restored = r.restored_epoch;
-    const auto& lines = r.messages;
-
-    if (o->json) {
-      nlohmann::json out{{"epochs", rows},
-                         {"stopped_epoch", stopped ? nlohmann::json(*stopped) : nlohmann::json(nullptr)},
-                         {"restored_epoch", restored ? nlohmann::json(*restored) : nlohmann::json(nullptr)}};
-      std::printf("%s\n", out.dump().c_str());
-      return;
-    }
-    std::printf("epoch  %-12s  %-10s  %s\n", "lr", "checkpoint", "stop");
-    for (const ReplayEpoch& e : r.epochs)
-      std::printf("%5lld  %-12.6g  %-10s  %s\n", static_cast<long long>(e.epoch), e.lr, e.checkpoint ? "saved" : "-",
-                  e.stop ? "stop" : "");
-    for (const auto& line : lines) std::printf("%s\n", line.c_str());
-    std::printf("stopped after epoch: %s; weights restored from epoch: %s\n",
-                stopped ? std::to_string(*stopped).c_str() : "none (ran every epoch)",
-                restored ? std::to_string(*restored).c_str() : "none");
-  });
+    nlohmann::json out{{"epochs", rows},
+                       {"stopped_epoch", stopped ? nlohmann::json(*stopped) : nlohmann::json(nullptr)},
+                       {"restored_epoch", restored ? nlohmann::json(*restored) : nlohmann::json(nullptr)}};
+    std::printf("%s\n", out.dump().c_str());
+    return;
+  }
+  // For people, epochs 1-based, as the progress bar and the LR log count them.
+  std::printf("epoch  %-12s  %-10s  %s\n", "lr", "checkpoint", "stop");
+  for (const ReplayEpoch& e : r.epochs)
+    std::printf("%5lld  %-12.6g  %-10s  %s\n", static_cast<long long>(e.epoch + 1), e.lr, e.checkpoint ? "saved" : "-",
+                e.stop ? "stop" : "");
+  for (const auto& line : r.messages) std::printf("%s\n", line.c_str());
+  std::printf("stopped after epoch: %s; weights restored from epoch: %s\n",
+              stopped ? std::to_string(*stopped + 1).c_str() : "none (ran every epoch)",
+              restored ? std::to_string(*restored + 1).c_str() : "none");
 }
 
 }  // namespace plateau::apps

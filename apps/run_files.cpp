@@ -31,8 +31,8 @@ std::string number(const Logs& logs, const std::string& key) {
 
 }  // namespace
 
-RunFiles::RunFiles(std::string dir, nlohmann::json run_info, bool resumed)
-    : dir_(std::move(dir)), run_info_(std::move(run_info)), resumed_(resumed) {}
+RunFiles::RunFiles(RunDirectory& run, nlohmann::json run_info, bool resumed)
+    : run_(run), dir_(run.path()), run_info_(std::move(run_info)), resumed_(resumed) {}
 
 std::string RunFiles::metrics_header() { return "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds\n"; }
 
@@ -47,7 +47,7 @@ nlohmann::json RunFiles::machine_info() {
 }
 
 void RunFiles::on_train_begin(TrainingState&) {
-  std::filesystem::create_directories(dir_);
+  run_.claim();
   const auto run_json = std::filesystem::path(dir_) / "run.json";
   if (!resumed_ || !std::filesystem::exists(run_json))
     io::write_file_atomically(run_json.string(), run_info_.dump(2) + "\n");

@@ -1,7 +1,7 @@
 #pragma once
 // RunFiles: the run directory's files, written crash-safe. At on_train_begin (after every user
-// callback has checked its settings, so a bad run leaves nothing behind) it creates the directory
-// and writes run.json (resolved config, seed, threads, versions, CPU); at every on_epoch_end it
+// callback has checked its settings, so a bad run leaves nothing behind) it claims the directory
+// (creates and locks it: apps/run_directory.h) and writes run.json (resolved config, seed, threads, versions, CPU); at every on_epoch_end it
 // rewrites metrics.csv with one more row: epoch, loss, accuracy, val_loss, val_accuracy, lr, seconds.
 
 #include <chrono>
@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apps/run_directory.h"
 #include "callbacks/callback.h"
 
 namespace plateau::apps {
@@ -16,7 +17,7 @@ namespace plateau::apps {
 class RunFiles : public Callback {
  public:
   // resumed: run.json is kept as it is, and metrics.csv continues from the checkpoint's rows.
-  RunFiles(std::string dir, nlohmann::json run_info, bool resumed = false);
+  RunFiles(RunDirectory& dir, nlohmann::json run_info, bool resumed = false);
   std::string name() const override { return "RunFiles"; }
   void on_train_begin(TrainingState& s) override;
   void on_epoch_begin(TrainingState& s) override;
@@ -28,6 +29,7 @@ class RunFiles : public Callback {
   static nlohmann::json machine_info();  // versions, CPU model, thread count
 
  private:
+  RunDirectory& run_;
   std::string dir_;
   nlohmann::json run_info_;
   bool resumed_;

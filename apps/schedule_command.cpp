@@ -13,6 +13,8 @@
 #include "apps/svg_chart.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/json_field.h"
+#include "core/parse_number.h"
 #include "optim/optimizer_spec.h"
 #include "schedulers/schedule_spec.h"
 #include "schedulers/scheduler.h"
@@ -30,28 +32,20 @@ std::vector<double> parse_metrics(const std::string& text) {
   std::stringstream in(text);
   std::string part;
   while (std::getline(in, part, ',')) {
-    size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(part, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    PLATEAU_CHECK(used > 0 && used == part.size(), "--metrics: '", part, "' is not a number (expected v0,v1,…)");
-    values.push_back(v);
+    values.push_back(parse_double(part, "--metrics (expected v0,v1,…)"));
   }
   return values;
 }
 
-Preview run_preview(const nlohmann::json& spec, int64_t steps, double lr, const std::string& optimizer_text,
+// `optimizer`: a spec, or null for SGD with momentum 0.9 at `lr`.
+Preview run_preview(const nlohmann::json& spec, int64_t steps, double lr, const nlohmann::json& optimizer_spec,
                     const std::string& metrics_text) {
   PLATEAU_CHECK(steps >= 0, "--steps must be non-negative, got ", steps);
   std::vector<Variable> params{Variable(Tensor({1}), true)};
-  const nlohmann::json opt_spec = optimizer_text.empty()
-                                      ? nlohmann::json{{"name", "SGD"}, {"lr", lr}, {"momentum", 0.9}}
-                                      : parse_optimizer_spec(optimizer_text);
+  const nlohmann::json opt_spec =
+      optimizer_spec.is_null() ? nlohmann::json{{"name", "SGD"}, {"lr", lr}, {"momentum", 0.9}} : optimizer_spec;
   auto optimizer = make_optimizer(opt_spec, params, lr);
-  Preview p{spec["name"].get<std::string>(), {}, {}};
+  Preview p{JsonField(spec, "schedule spec").at("name").text(), {}, {}};
   if (is_plateau_spec(spec)) {
     PLATEAU_CHECK(!metrics_text.empty(), "ReduceLROnPlateau needs --metrics with one value per step (", steps,
                   " values)");
@@ -150,35 +144,19 @@ std::string svg(const Preview& p, const nlohmann::json& spec) {
 
 }  // namespace
 
-void add_schedule_command(CLI::App& app) {
-  struct Options {
-    std::string spec, optimizer, metrics, format, out;
-    int64_t steps = 0;
-    double lr = 0.1;
-  };
-  auto o = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("schedule", "Preview a learning-rate schedule without training");
-  cmd->add_option("--spec", o->spec, "schedule spec (JSON), e.g. '{\"name\":\"StepLR\",\"step_size\":7}'")
-      ->required();
-  cmd->add_option("--steps", o->steps, "number of steps to show")->required();
-  cmd->add_option("--lr", o->lr, "the optimizer's initial lr")->capture_default_str();
-  cmd->add_option("--optimizer", o->optimizer, "optimizer spec (default SGD with momentum 0.9)");
-  cmd->add_option("--metrics", o->metrics, "ReduceLROnPlateau: value i is passed to step() after step i");
-  cmd->add_option("--format", o->format, "table (default on a terminal), csv or svg")
-      ->check(CLI::IsMember({"table", "csv", "svg"}));
-  cmd->add_option("--out", o->out, "write to FILE instead of standard output");
-  cmd->callback([o] {
-    const nlohmann::json spec = parse_schedule_spec(o->spec);
-    const Preview p = run_preview(spec, o->steps, o->lr, o->optimizer, o->metrics);
-    std::string format = o->format;
-    if (format.empty()) format = (o->out.empty() && isatty(STDOUT_FILENO)) ? "table" : "csv";
-    const std::string text = format == "csv" ? csv(p) : format == "svg" ? svg(p, spec) : table(p);
-    if (o->out.empty()) {
-      std::fputs(text.c_str(), stdout);
-    } else {
-      io::write_file_atomically(o->out, text);
-    }
-  });
+void run_schedule_command(const CommandOptions& flags) {
+  const Options o = flags.resolve();
+  const nlohmann::json spec = parse_schedule_spec(o.spec);
+  const nlohmann::json optimizer = flags.given("--optimizer") ? o.optimizer : nlohmann::json(nullptr);
+  const Preview p = run_preview(spec, o.steps, o.initial_lr, optimizer, o.metrics);
+  std::string format = o.format;
+  if (format.empty()) format = (o.out.empty() && isatty(STDOUT_FILENO)) ? "table" : "csv";
+  const std::string text = format == "csv" ? csv(p) : format == "svg" ? svg(p, spec) : table(p);
+  if (o.out.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    io::write_file_atomically(o.out, text);
+  }
 }
 
 }  // namespace plateau::apps

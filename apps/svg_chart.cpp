@@ -28,7 +28,8 @@ struct Axis {
   }
 };
 
-Axis axis_of(const std::vector<ChartSeries>& series, bool use_x, bool log) {
+Axis axis_of(const std::vector<ChartSeries>& series, bool use_x, bool log, std::optional<double> min = std::nullopt,
+             std::optional<double> max = std::nullopt) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& s : series)
     for (double v : use_x ? s.x : s.y)
@@ -36,7 +37,9 @@ Axis axis_of(const std::vector<ChartSeries>& series, bool use_x, bool log) {
         lo = std::min(lo, v);
         hi = std::max(hi, v);
       }
-  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (min && std::isfinite(*min) && (!log || *min > 0)) lo = *min;
+  if (max && std::isfinite(*max) && (!log || *max > 0)) hi = *max;
+  if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi) lo = log ? 1 : 0, hi = log ? 10 : 1;  // nothing to show
   if (lo == hi) {
     const double pad = lo == 0 ? 1 : std::abs(lo) * 0.1;
     lo = log ? lo / 2 : lo - pad;
@@ -45,11 +48,12 @@ Axis axis_of(const std::vector<ChartSeries>& series, bool use_x, bool log) {
   return {lo, hi, log};
 }
 
-// Powers of ten in [lo, hi]; with fewer than three of them, also 2× and 5× each power.
+// Powers of ten in [lo, hi] (0 < lo < hi); with fewer than three of them, also 2× and 5× each power.
 std::vector<double> log_ticks(double lo, double hi) {
   auto ticks = [&](std::initializer_list<double> multiples) {
     std::vector<double> out;
-    for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= static_cast<int>(std::ceil(std::log10(hi))); ++e)
+    const int first = static_cast<int>(std::floor(std::log10(lo))), last = static_cast<int>(std::ceil(std::log10(hi)));
+    for (int e = first; e <= last && out.size() < 100; ++e)
       for (double m : multiples) {
         const double v = m * std::pow(10.0, e);
         if (v >= lo * 0.999 && v <= hi * 1.001) out.push_back(v);
@@ -57,6 +61,12 @@ std::vector<double> log_ticks(double lo, double hi) {
     return out;
   };
   std::vector<double> out = ticks({1.0});
+  if (out.size() > 12) {  // a range of many decades: every few powers
+    std::vector<double> fewer;
+    const size_t stride = (out.size() + 9) / 10;
+    for (size_t i = 0; i < out.size(); i += stride) fewer.push_back(out[i]);
+    out = fewer;
+  }
   if (out.size() < 3) out = ticks({1.0, 2.0, 5.0});
   if (out.size() < 2) out = {lo, hi};
   return out;
@@ -76,8 +86,8 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
-std::vector<double> nice_ticks(double lo, double hi, int count) {
-  if (!(hi > lo)) return {lo};
+std::vector<double> nice_ticks(double lo, double hi, int count, bool integers) {
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return {lo};
   const double raw = (hi - lo) / std::max(1, count - 1);
   const double mag = std::pow(10.0, std::floor(std::log10(raw)));
   double step = mag;
@@ -86,16 +96,25 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
       step = m * mag;
       break;
     }
+  if (integers) step = std::max(1.0, std::round(step));
+  const double first = std::ceil(lo / step - 1e-9);
+  if (!std::isfinite(first) || (hi - lo) / step > 100) return {lo, hi};
   std::vector<double> ticks;
-  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+  for (int k = 0; k <= 100; ++k) {  // first + k steps, not a sum: no drift, and a bounded count
+    const double v = (first + k) * step;
+    if (v > hi + step * 1e-9) break;
     ticks.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+  }
+  if (ticks.empty()) ticks = {lo, hi};
   return ticks;
 }
 
 std::string render_svg_chart(const std::vector<ChartSeries>& series, const ChartOptions& o) {
   PLATEAU_CHECK(!series.empty(), "chart '", o.title, "': no series to draw");
-  const double left = 90, right = o.width - 30.0, top = 50, bottom = o.height - 60.0;
-  const Axis ax = axis_of(series, true, o.log_x), ay = axis_of(series, false, o.log_y);
+  // With several series, their legend takes a row of its own between the title and the plot.
+  const bool legend = series.size() > 1;
+  const double left = 90, right = o.width - 30.0, top = legend ? 74 : 50, bottom = o.height - 60.0;
+  const Axis ax = axis_of(series, true, o.log_x), ay = axis_of(series, false, o.log_y, o.y_min, o.y_max);
   std::string svg;
   svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(o.width) + "\" height=\"" +
          std::to_string(o.height) + "\" viewBox=\"0 0 " + std::to_string(o.width) + " " + std::to_string(o.height) +
@@ -104,7 +123,7 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
   svg += "<text class=\"title\" x=\"" + fmt(o.width / 2.0) + "\" y=\"28\" text-anchor=\"middle\" font-size=\"17\">" +
          xml_escape(o.title) + "</text>\n";
   // grid and ticks
-  const auto xt = o.log_x ? log_ticks(ax.lo, ax.hi) : nice_ticks(ax.lo, ax.hi, 8);
+  const auto xt = o.log_x ? log_ticks(ax.lo, ax.hi) : nice_ticks(ax.lo, ax.hi, 8, o.integer_x);
   const auto yt = o.log_y ? log_ticks(ay.lo, ay.hi) : nice_ticks(ay.lo, ay.hi, 6);
   for (double v : xt) {
     const double px = ax.map(v, left, right);
@@ -151,7 +170,8 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
     const ChartSeries& s = series[k];
     std::vector<std::pair<double, double>> xy;  // the drawable points
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-      if (std::isfinite(s.y[i]) && !(o.log_y && s.y[i] <= 0) && !(o.log_x && s.x[i] <= 0)) xy.emplace_back(s.x[i], s.y[i]);
+      if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]) && !(o.log_y && s.y[i] <= 0) && !(o.log_x && s.x[i] <= 0))
+        xy.emplace_back(s.x[i], std::clamp(s.y[i], ay.lo, ay.hi));  // beyond a set y range: at its edge
     std::string points;
     auto add = [&](double x, double y) { points += fmt(ax.map(x, left, right)) + "," + fmt(ay.map(y, bottom, top)) + " "; };
     for (size_t i = 0; i < xy.size(); ++i) {
@@ -165,12 +185,17 @@ std::string render_svg_chart(const std::vector<ChartSeries>& series, const Chart
     svg += "<polyline class=\"series\" data-name=\"" + xml_escape(s.name) + "\" fill=\"none\" stroke=\"" +
            kColors[k % 8] + "\" stroke-width=\"2\" points=\"" + points + "\"/>\n";
   }
-  if (series.size() > 1) {
+  if (legend) {  // entries side by side, centred in the row above the plot
+    double width = 0;
+    for (const auto& s : series) width += 40 + 7.0 * static_cast<double>(s.name.size());
+    double x = std::max(left, (left + right - width) / 2);
+    const double y = top - 14;
     for (size_t k = 0; k < series.size(); ++k) {
-      const double y = top + 16 + 18.0 * k;
-      svg += "<line x1=\"" + fmt(right - 170) + "\" y1=\"" + fmt(y) + "\" x2=\"" + fmt(right - 145) + "\" y2=\"" +
+      svg += "<line class=\"legend\" x1=\"" + fmt(x) + "\" y1=\"" + fmt(y) + "\" x2=\"" + fmt(x + 25) + "\" y2=\"" +
              fmt(y) + "\" stroke=\"" + kColors[k % 8] + "\" stroke-width=\"3\"/>\n";
-      svg += "<text x=\"" + fmt(right - 140) + "\" y=\"" + fmt(y + 4) + "\">" + xml_escape(series[k].name) + "</text>\n";
+      svg += "<text class=\"legend\" x=\"" + fmt(x + 30) + "\" y=\"" + fmt(y + 4) + "\">" + xml_escape(series[k].name) +
+             "</text>\n";
+      x += 40 + 7.0 * static_cast<double>(series[k].name.size());
     }
   }
   svg += "</svg>\n";

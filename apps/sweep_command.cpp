@@ -2,16 +2,20 @@
 //               [--run-dir DIR] [--epochs N] [--limit N] [--seed N] [--verbose N]
 // Runs named experiments one after another, each into DIR/<name>. A sweep file is
 //   {"base": {train options}, "experiments": [{"name": "fixed"}, {"name": "standard", "callbacks": […]}, …]}
-// Re-running a sweep skips finished experiments and resumes an interrupted one from its checkpoint.
+// Re-running a sweep keeps what still holds and says so: a finished experiment with the same options is
+// skipped, an interrupted one resumes from its checkpoint, and one whose options changed (or that never
+// reached a checkpoint) is redone, with the options that differ named.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <memory>
 
 #include "apps/commands.h"
+#include "apps/run_summary.h"
 #include "apps/training_run.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/json_field.h"
+#include "training/checkpoint_dir.h"
 
 namespace plateau::apps {
 namespace {
@@ -27,7 +31,7 @@ json plateau_cb(double factor, int patience) {
 // Training steps per epoch for the preset's one-cycle and cyclic schedules.
 int64_t steps_per_epoch(int64_t limit, int64_t batch_size, double validation_split) {
   const int64_t n = limit > 0 ? std::min<int64_t>(limit, 60000) : 60000;
-  const int64_t train = static_cast<int64_t>(std::ceil(n * (1.0 - validation_split)));
+  const int64_t train = static_cast<int64_t>(std::floor(n * (1.0 - validation_split)));  // as Keras splits
   return (train + batch_size - 1) / batch_size;
 }
 
@@ -75,82 +79,88 @@ json preset(const std::string& name, int64_t epochs, int64_t limit) {
   return {{"name", name}, {"base", json::object()}, {"experiments", experiments}};
 }
 
+// What to do with one experiment whose run directory may hold an earlier attempt.
+struct Plan {
+  enum class Action { Run, Skip, Resume, Redo } action = Action::Run;
+  std::string reason;
+};
+
+Plan plan_for(const Options& wanted) {
+  const fs::path run = wanted.run_dir;
+  if (!is_run_dir(run.string())) return {fs::exists(run) ? Plan::Action::Redo : Plan::Action::Run, ""};
+  const std::vector<std::string> changed =
+      config_differences(with_absolute_paths(resume_options(run.string())), with_absolute_paths(wanted));
+  if (!changed.empty()) return {Plan::Action::Redo, "options changed: " + join(changed, "; ")};
+  if (fs::exists(run / "results.json")) return {Plan::Action::Skip, ""};
+  if (!CheckpointDir((run / "checkpoints").string()).files().empty()) return {Plan::Action::Resume, ""};
+  return {Plan::Action::Redo, "it never reached its first checkpoint"};
+}
+
 }  // namespace
 
-void add_sweep_command(CLI::App& app) {
-  struct Options {
-    std::string config, preset, run_dir;
-    int64_t epochs = 0, limit = 0;
-    uint64_t seed = 0;
-    int verbose = 2;
-  };
-  auto o = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("sweep", "Run a list of experiments, each into its own run directory");
-  auto* config = cmd->add_option("--config", o->config, "sweep file (JSON)");
-  auto* preset_opt = cmd->add_option("--preset", o->preset, "lr-strategies, optimizers or schedules");
-  config->excludes(preset_opt);
-  cmd->add_option("--run-dir", o->run_dir, "the sweep directory (default sweeps/<preset or file name>)");
-  cmd->add_option("--epochs", o->epochs, "epochs for every experiment");
-  cmd->add_option("--limit", o->limit, "use only the first N training images in every experiment");
-  cmd->add_option("--seed", o->seed, "seed for every experiment");
-  cmd->add_option("--verbose", o->verbose, "0, 1 or 2 (default 2)")->check(CLI::Range(0, 2));
-  cmd->callback([o, cmd] {
-    PLATEAU_CHECK(!o->config.empty() || !o->preset.empty(), "sweep needs --config FILE or --preset NAME");
-    const int64_t epochs = cmd->count("--epochs") ? o->epochs : 12;
-    const json sweep = o->preset.empty() ? read_json_file(o->config) : preset(o->preset, epochs, o->limit);
-    PLATEAU_CHECK(sweep.is_object() && sweep.contains("experiments") && sweep["experiments"].is_array() &&
-                      !sweep["experiments"].empty(),
-                  "sweep file needs a non-empty \"experiments\" list");
-    const std::string dir = !o->run_dir.empty() ? o->run_dir
-                            : !o->preset.empty() ? "sweeps/" + o->preset
-                                                 : "sweeps/" + fs::path(o->config).stem().string();
-    // Check every experiment's options before running any.
-    std::vector<std::pair<std::string, TrainConfig>> runs;
-    for (const json& e : sweep["experiments"]) {
-      PLATEAU_CHECK(e.is_object() && e.contains("name") && e["name"].is_string(),
-                    "each experiment needs a \"name\", got ", e.dump());
-      const std::string name = e["name"];
-      PLATEAU_CHECK(!name.empty() && name.find('/') == std::string::npos, "experiment name '", name,
-                    "' must be a plain directory name");
-      TrainConfig c;
-      if (sweep.contains("base")) c.apply_json(sweep["base"]);
-      json overrides = e;
-      overrides.erase("name");
-      c.apply_json(overrides);
-      if (cmd->count("--epochs")) c.epochs = o->epochs;
-      if (cmd->count("--limit")) c.limit = o->limit;
-      if (cmd->count("--seed")) c.seed = o->seed;
-      c.verbose = o->verbose;
-      c.run_dir = (fs::path(dir) / name).string();
-      for (const auto& [other, unused] : runs) PLATEAU_CHECK(other != name, "two experiments are named '", name, "'");
-      runs.emplace_back(name, c);
-    }
-    fs::create_directories(dir);
-    io::write_file_atomically((fs::path(dir) / "sweep.json").string(), sweep.dump(2) + "\n");
-    size_t index = 0;
-    for (auto& [name, c] : runs) {
-      ++index;
-      const fs::path run = c.run_dir;
-      if (fs::exists(run / "results.json")) {
-        std::printf("[%zu/%zu] %s: finished already, skipped\n", index, runs.size(), name.c_str());
+void run_sweep_command(const CommandOptions& flags) {
+  const Options given = flags.resolve();
+  PLATEAU_CHECK(given.config.empty() != given.preset.empty(), "sweep needs --config FILE or --preset NAME, one of them");
+  const std::string source = given.preset.empty() ? "sweep file '" + printable(given.config, 200) + "'" : "preset";
+  const json sweep =
+      given.preset.empty()
+          ? parse_json_text(io::read_file(given.config, 16 << 20), source)
+          : preset(given.preset, given.epochs, given.limit);
+  const JsonField root(sweep, source);
+  const std::vector<JsonField> experiments = root.at("experiments").elements();
+  PLATEAU_CHECK(!experiments.empty(), source, ": the \"experiments\" list is empty");
+  const std::string dir = !given.run_dir.empty() ? given.run_dir
+                          : !given.preset.empty() ? "sweeps/" + given.preset
+                                                  : "sweeps/" + fs::path(given.config).stem().string();
+  // Every experiment's options are checked before any runs.
+  std::vector<std::pair<std::string, Options>> runs;
+  for (const JsonField& e : experiments) {
+    const std::string name = e.at("name").text();
+    PLATEAU_CHECK(!name.empty() && name.find('/') == std::string::npos && name != "." && name != "..", source,
+                  ": experiment name '", printable(name), "' must be a plain directory name");
+    for (const auto& [other, unused] : runs)
+      PLATEAU_CHECK(other != name, source, ": two experiments are named '", printable(name), "'");
+    Options c = defaults_for(kTrain);
+    if (root.has("base")) c.apply_json(root.at("base").expect_object().value(), source + " base");
+    json overrides = e.expect_object().value();
+    overrides.erase("name");
+    c.apply_json(overrides, source + " experiment '" + printable(name) + "'");
+    flags.apply_flags(c);  // --epochs, --limit and --seed, when given, hold for every experiment
+    c.config.clear();
+    c.preset.clear();
+    c.verbose = given.verbose;
+    c.run_dir = (fs::path(dir) / name).string();
+    c.resume.clear();
+    c.overwrite = false;
+    runs.emplace_back(name, c);
+  }
+  io::create_directories(dir);
+  io::write_file_atomically((fs::path(dir) / "sweep.json").string(), sweep.dump(2) + "\n");
+  size_t index = 0;
+  for (auto& [name, c] : runs) {
+    ++index;
+    const Plan plan = plan_for(c);
+    std::printf("[%zu/%zu] %s", index, runs.size(), name.c_str());
+    switch (plan.action) {
+      case Plan::Action::Skip:
+        std::printf(": finished already, skipped\n");
         continue;
-      }
-      RunControl control;
-      if (fs::exists(run / "checkpoints")) {
-        std::printf("[%zu/%zu] %s: resuming\n", index, runs.size(), name.c_str());
-        control.resume_dir = run.string();
-        TrainConfig stored = resume_config(run.string());
-        stored.verbose = c.verbose;
-        c = stored;
-      } else {
-        fs::remove_all(run);  // a start that never reached its first checkpoint
-        std::printf("[%zu/%zu] %s\n", index, runs.size(), name.c_str());
-      }
-      std::fflush(stdout);
-      run_training(c, control);
+      case Plan::Action::Resume:
+        std::printf(": resuming\n");
+        c.resume = c.run_dir;
+        break;
+      case Plan::Action::Redo:
+        std::printf(": redoing it%s%s\n", plan.reason.empty() ? "" : " (", plan.reason.empty() ? "" : (plan.reason + ")").c_str());
+        c.overwrite = true;
+        break;
+      case Plan::Action::Run:
+        std::printf("\n");
+        break;
     }
-    std::printf("Sweep directory: %s (plateau compare %s)\n", dir.c_str(), dir.c_str());
-  });
+    std::fflush(stdout);
+    run_training(c);
+  }
+  std::printf("Sweep directory: %s (plateau compare %s)\n", dir.c_str(), dir.c_str());
 }
 
 }  // namespace plateau::apps

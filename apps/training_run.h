@@ -1,25 +1,20 @@
 #pragma once
-// One training run as `plateau train` does it (also used by `plateau sweep`): data, model, optimizer,
-// callbacks and schedule from a TrainConfig; the run directory with run.json, metrics.csv,
-// checkpoints, charts, final weights and results.json; resume from checkpoints.
+// One training run as `plateau train` does it (also each experiment of `plateau sweep`): data, model,
+// optimizer, callbacks and schedule from the Options; the run directory (apps/run_directory.h) with
+// run.json, metrics.csv, checkpoints, charts, final weights and results.json; exact resume.
 
 #include <string>
 
-#include "apps/train_config.h"
+#include "apps/options.h"
 
 namespace plateau::apps {
 
-struct RunControl {
-  std::string resume_dir;        // --resume: continue this run directory
-  std::string weights_only_dir;  // --resume-weights-only: new run from that run's weights and optimizer
-  int64_t checkpoint_every_batches = 0, keep_last = 2, stop_after_batches = 0;
-  bool profile = false;  // print the step profile after the first epoch
-};
-
-// Throws CLI::RuntimeError(130) after checkpointing when interrupted (SIGINT/SIGTERM).
-void run_training(TrainConfig config, const RunControl& control);
-// The config stored in a run directory's run.json, with run_dir set to it.
-TrainConfig resume_config(const std::string& run_dir);
-nlohmann::json read_json_file(const std::string& path);
+// Throws CLI::RuntimeError(130) after checkpointing when interrupted (SIGINT/SIGTERM), and
+// CLI::RuntimeError(3) when the loss became NaN or infinite (after writing the charts of what was learned).
+void run_training(Options options);
+// The options a run directory's run.json holds, with run_dir set to it (for --resume).
+Options resume_options(const std::string& run_dir);
+// Path-valued options made absolute, so that run.json means the same from any working directory.
+Options with_absolute_paths(Options options);
 
 }  // namespace plateau::apps

@@ -24,15 +24,8 @@ void BM_SeedCnnTrainStep(benchmark::State& state) {
   for (auto& l : data.labels) l = static_cast<uint8_t>(rng.below(10));
   std::vector<int64_t> idx(batch);
   for (int64_t i = 0; i < batch; ++i) idx[i] = i;
-  const Variable x(data.images(idx));
-  const Tensor y = model.targets(data, idx);
   model.net().train();
-  for (auto _ : state) {
-    Variable loss = model.batch_loss(model.forward_for_loss(x), y);
-    model.optimizer().zero_grad();
-    loss.backward();
-    model.optimizer().step();
-  }
+  for (auto _ : state) model.train_step(data, idx);
   state.counters["images_per_second"] =
       benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["FLOPS"] = benchmark::Counter(19.0e6 * batch, benchmark::Counter::kIsIterationInvariantRate,

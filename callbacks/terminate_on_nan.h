@@ -15,8 +15,15 @@ class TerminateOnNaN : public Callback {
     if (it != s.logs.end() && !std::isfinite(it->second)) {
       s.print("Batch " + std::to_string(s.batch) + ": Invalid loss, terminating training");
       s.stop_training = true;
+      loss_ = it->second;
     }
   }
+  // Whether it stopped training, and the loss that made it ("nan", "inf").
+  bool terminated() const { return !std::isfinite(loss_); }
+  std::string loss_text() const { return std::isnan(loss_) ? "NaN" : loss_ > 0 ? "+inf" : "-inf"; }
+
+ private:
+  double loss_ = 0.0;
 };
 
 }  // namespace plateau::callbacks

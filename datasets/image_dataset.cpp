@@ -21,6 +21,15 @@ Tensor ImageDataset::images(const std::vector<int64_t>& indices) const {
   return t;
 }
 
+std::vector<int32_t> ImageDataset::labels_at(const std::vector<int64_t>& indices) const {
+  std::vector<int32_t> out(indices.size());
+  for (size_t i = 0; i < indices.size(); ++i) {
+    PLATEAU_CHECK(indices[i] >= 0 && indices[i] < count, "label index ", indices[i], " outside [0, ", count, ")");
+    out[i] = labels[static_cast<size_t>(indices[i])];
+  }
+  return out;
+}
+
 Tensor ImageDataset::label_tensor(const std::vector<int64_t>& indices) const {
   Tensor t(Shape{static_cast<int64_t>(indices.size())});
   for (size_t i = 0; i < indices.size(); ++i) t[static_cast<int64_t>(i)] = labels[static_cast<size_t>(indices[i])];

@@ -16,7 +16,9 @@ struct ImageDataset {
 
   // Images at `indices` as (N,1,H,W) floats scaled to [0,1].
   Tensor images(const std::vector<int64_t>& indices) const;
-  // Labels at `indices` as (N) float class indices.
+  // Labels at `indices`: the class indices training uses, and the same as an (N) float tensor for
+  // the Tensor-target losses.
+  std::vector<int32_t> labels_at(const std::vector<int64_t>& indices) const;
   Tensor label_tensor(const std::vector<int64_t>& indices) const;
   // Rows [begin, end) as a new data set (Keras validation_split takes the last rows).
   ImageDataset slice(int64_t begin, int64_t end) const;

@@ -24,6 +24,7 @@ class Dropout : public Layer {
   Variable forward(const Variable& x) override;
 
   Rng& rng() { return rng_; }
+  Rng* random_stream() override { return &rng_; }
 
  private:
   DropoutOptions options_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/autograd/variable.h"
+#include "core/random.h"
 
 namespace plateau {
 
@@ -38,6 +39,10 @@ class Module {
   void load_state_dict(const StateDict& dict, const std::string& source = "state dict");
   // The checks of load_state_dict alone: every name present, none unexpected, every shape equal.
   void check_state_dict(const StateDict& dict, const std::string& source) const;
+
+  // The random stream this module draws from while training (Dropout's masks), or null. Part of the
+  // training state that a checkpoint saves and restores.
+  virtual Rng* random_stream() { return nullptr; }
 
   void train(bool on = true);
   void eval() { train(false); }

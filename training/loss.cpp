@@ -38,6 +38,16 @@ std::vector<int32_t> class_labels(const Tensor& y_true, int64_t num_classes) {
   return labels;
 }
 
+Tensor one_hot(const std::vector<int32_t>& labels, int64_t num_classes) {
+  Tensor rows(Shape{static_cast<int64_t>(labels.size()), num_classes});
+  for (size_t i = 0; i < labels.size(); ++i) {
+    PLATEAU_CHECK(labels[i] >= 0 && labels[i] < num_classes, "class index ", labels[i], " at row ", i,
+                  " is not an integer in [0, ", num_classes, ")");
+    rows[static_cast<int64_t>(i) * num_classes + labels[i]] = 1.0f;
+  }
+  return rows;
+}
+
 Tensor Loss::dense_target(const Tensor& y_true, const Shape& pred_shape) const {
   PLATEAU_CHECK(pred_shape.rank() == 2, name_, ": predictions must be (N,K), got shape ", pred_shape);
   if (kind_ == Kind::SparseCategoricalCrossentropy) {
@@ -61,6 +71,27 @@ Variable Loss::operator()(const Variable& y_pred, const Tensor& y_true) const {
   }
   if (from_logits_) return from_softmax_logits(y_pred, y_true);
   return fn::crossentropy_from_probs(y_pred, dense_target(y_true, y_pred.shape()));
+}
+
+Variable Loss::of_labels(const Variable& y_pred, const std::vector<int32_t>& labels) const {
+  PLATEAU_CHECK(y_pred.shape().rank() == 2 && y_pred.shape()[0] == static_cast<int64_t>(labels.size()), name_, ": ",
+                labels.size(), " labels for predictions of shape ", y_pred.shape());
+  if (from_logits_ && is_crossentropy()) return of_labels_from_softmax_logits(y_pred, labels);
+  const Tensor rows = one_hot(labels, y_pred.shape()[1]);
+  return kind_ == Kind::MeanSquaredError ? fn::mse(y_pred, rows) : fn::crossentropy_from_probs(y_pred, rows);
+}
+
+Variable Loss::of_labels_from_softmax_logits(const Variable& logits, const std::vector<int32_t>& labels) const {
+  PLATEAU_CHECK(is_crossentropy(), name_, " has no fused softmax path");
+  PLATEAU_CHECK(logits.shape().rank() == 2 && logits.shape()[0] == static_cast<int64_t>(labels.size()), name_, ": ",
+                labels.size(), " labels for logits of shape ", logits.shape());
+  if (kind_ == Kind::SparseCategoricalCrossentropy) {
+    for (size_t i = 0; i < labels.size(); ++i)
+      PLATEAU_CHECK(labels[i] >= 0 && labels[i] < logits.shape()[1], "class index ", labels[i], " at row ", i,
+                    " is not an integer in [0, ", logits.shape()[1], ")");
+    return fn::sparse_softmax_cross_entropy(logits, labels);
+  }
+  return fn::softmax_cross_entropy(logits, one_hot(labels, logits.shape()[1]));
 }
 
 Variable Loss::from_softmax_logits(const Variable& logits, const Tensor& y_true) const {

@@ -27,6 +27,10 @@ class Loss {
   Variable operator()(const Variable& y_pred, const Tensor& y_true) const;
   // Scalar mean loss from the logits of a softmax output: the fused softmax cross-entropy.
   Variable from_softmax_logits(const Variable& logits, const Tensor& y_true) const;
+  // The same two for class labels, as fit() trains on them: sparse cross-entropy takes them as they
+  // are; categorical cross-entropy and mse take their one-hot rows (Keras' to_categorical).
+  Variable of_labels(const Variable& y_pred, const std::vector<int32_t>& labels) const;
+  Variable of_labels_from_softmax_logits(const Variable& logits, const std::vector<int32_t>& labels) const;
 
  private:
   Tensor dense_target(const Tensor& y_true, const Shape& pred_shape) const;  // one-hot for sparse labels
@@ -37,5 +41,6 @@ class Loss {
 };
 
 std::vector<int32_t> class_labels(const Tensor& y_true, int64_t num_classes);  // checked (N) -> ints
+Tensor one_hot(const std::vector<int32_t>& labels, int64_t num_classes);       // checked -> (N, num_classes)
 
 }  // namespace plateau

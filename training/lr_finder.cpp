@@ -26,12 +26,7 @@ LrFinderResult find_lr(Model& model, const ImageDataset& data, const LrFinderOpt
     const double lr = o.start_lr * std::pow(o.end_lr / o.start_lr, static_cast<double>(i) / (o.steps - 1));
     for (ParamGroup& g : opt.param_groups()) g.lr = lr;
     if (batch == loader.batches()) loader.start_epoch(++epoch), batch = 0;
-    const std::vector<int64_t> idx = loader.batch_indices(batch++);
-    Variable loss = model.batch_loss(model.forward_for_loss(Variable(data.images(idx))), model.targets(data, idx));
-    opt.zero_grad();
-    loss.backward();
-    opt.step();
-    const double l = loss.value().item();
+    const double l = model.train_step(data, loader.batch_indices(batch++)).loss;
     average = o.beta * average + (1 - o.beta) * l;
     const double smoothed = average / (1 - std::pow(o.beta, static_cast<double>(i + 1)));
     r.lr.push_back(lr);

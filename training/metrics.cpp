@@ -37,4 +37,11 @@ void Accuracy::update(const Tensor& y_pred, const Tensor& y_true) {
   }
 }
 
+void Accuracy::update(const Tensor& y_pred, const std::vector<int32_t>& labels) {
+  PLATEAU_CHECK(y_pred.shape().rank() == 2 && y_pred.dim(0) == static_cast<int64_t>(labels.size()),
+                "accuracy: ", labels.size(), " labels for predictions of shape ", y_pred.shape());
+  for (size_t i = 0; i < labels.size(); ++i)
+    mean_.update(argmax_row(y_pred, static_cast<int64_t>(i)) == labels[i] ? 1.0 : 0.0);
+}
+
 }  // namespace plateau

@@ -30,6 +30,7 @@ class Accuracy {
   explicit Accuracy(Kind kind) : kind_(kind) {}
 
   void update(const Tensor& y_pred, const Tensor& y_true);
+  void update(const Tensor& y_pred, const std::vector<int32_t>& labels);  // class labels, whatever the kind
   double result() const { return mean_.result(); }
   void reset() { mean_.reset(); }
   Mean& mean() { return mean_; }

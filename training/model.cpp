@@ -1,11 +1,11 @@
 #include "training/model.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 
 #include "core/error.h"
 #include "core/parse_number.h"
-#include "layers/dropout.h"
 #include "training/data_loader.h"
 #include "training/metrics.h"
 
@@ -16,16 +16,15 @@ Model::Model(std::unique_ptr<Sequential> net) : net_(std::move(net)) {
 }
 
 void Model::compile(std::unique_ptr<Optimizer> optimizer, Loss loss, std::vector<std::string> metrics) {
-  PLATEAU_CHECK(optimizer != nullptr, "Model::compile: no optimizer");
   for (const auto& m : metrics)
-    PLATEAU_CHECK(m == "accuracy", "Model::compile: unknown metric '", m, "' (valid: accuracy)");
+    PLATEAU_CHECK(m == "accuracy", "Model::compile: unknown metric '", printable(m), "' (valid: accuracy)");
   optimizer_ = std::move(optimizer);
   loss_ = std::move(loss);
   metrics_ = std::move(metrics);
 }
 
 Optimizer& Model::optimizer() {
-  PLATEAU_CHECK(optimizer_ != nullptr, "Model: compile() the model first");
+  PLATEAU_CHECK(optimizer_ != nullptr, "Model: compile() the model with an optimizer first");
   return *optimizer_;
 }
 
@@ -34,41 +33,48 @@ const Loss& Model::loss() const {
   return *loss_;
 }
 
-bool Model::fused() const { return loss_->is_crossentropy() && !loss_->from_logits() && net_->ends_with_softmax(); }
+bool Model::fused() const { return loss().is_crossentropy() && !loss().from_logits() && net_->ends_with_softmax(); }
 
 Variable Model::forward_for_loss(const Variable& x) { return fused() ? net_->forward_logits(x) : net_->forward(x); }
 
-Variable Model::batch_loss(const Variable& out, const Tensor& y) const {
-  return fused() ? loss().from_softmax_logits(out, y) : loss()(out, y);
+Variable Model::batch_loss(const Variable& out, const std::vector<int32_t>& labels) const {
+  return fused() ? loss().of_labels_from_softmax_logits(out, labels) : loss().of_labels(out, labels);
 }
 
-Tensor Model::targets(const ImageDataset& data, const std::vector<int64_t>& indices) const {
-  const int64_t classes = net_->output_shapes().back()[0];
-  Tensor labels = data.label_tensor(indices);
-  if (loss_->kind() == Loss::Kind::SparseCategoricalCrossentropy) return labels;
-  Tensor onehot(Shape{labels.numel(), classes});  // Keras' to_categorical
-  for (int64_t i = 0; i < labels.numel(); ++i) onehot[i * classes + static_cast<int64_t>(labels[i])] = 1.0f;
-  return onehot;
+Accuracy Model::new_accuracy() const {
+  return Accuracy(loss().kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
+                                                                             : Accuracy::Kind::Categorical);
+}
+
+StepResult Model::train_step(const ImageDataset& data, const std::vector<int64_t>& indices) {
+  Optimizer& opt = optimizer();
+  StepResult r;
+  r.labels = data.labels_at(indices);
+  const Variable out = forward_for_loss(Variable(data.images(indices)));
+  Variable l = batch_loss(out, r.labels);
+  opt.zero_grad();
+  l.backward();
+  opt.step();
+  r.loss = l.value().item();
+  r.output = out.value();
+  return r;
 }
 
 Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit) {
-  const Loss& loss = this->loss();
+  PLATEAU_CHECK(batch_size >= 1, "evaluate: batch_size must be a positive integer, got ", batch_size);
   const bool was_training = net_->training();
   net_->eval();
   NoGradGuard no_grad;
   const int64_t n = limit >= 0 ? std::min(limit, data.count) : data.count;
   Mean loss_mean;
-  Accuracy accuracy(loss.kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
-                                                                             : Accuracy::Kind::Categorical);
+  Accuracy accuracy = new_accuracy();
   for (int64_t begin = 0; begin < n; begin += batch_size) {
     std::vector<int64_t> idx;
     for (int64_t i = begin; i < std::min(n, begin + batch_size); ++i) idx.push_back(i);
-    const Variable x(data.images(idx));
-    const Tensor y = targets(data, idx);
-    const Variable out = forward_for_loss(x);
-    const Variable l = batch_loss(out, y);
-    loss_mean.update(l.value().item(), static_cast<double>(idx.size()));
-    accuracy.update(out.value(), y);
+    const std::vector<int32_t> labels = data.labels_at(idx);
+    const Variable out = forward_for_loss(Variable(data.images(idx)));
+    loss_mean.update(batch_loss(out, labels).value().item(), static_cast<double>(idx.size()));
+    accuracy.update(out.value(), labels);
   }
   net_->train(was_training);
   Logs logs{{"loss", loss_mean.result()}};
@@ -77,6 +83,7 @@ Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit
 }
 
 Tensor Model::predict(const ImageDataset& data, int64_t batch_size) {
+  PLATEAU_CHECK(batch_size >= 1, "predict: batch_size must be a positive integer, got ", batch_size);
   const bool was_training = net_->training();
   net_->eval();
   NoGradGuard no_grad;
@@ -92,21 +99,53 @@ Tensor Model::predict(const ImageDataset& data, int64_t batch_size) {
   return probs;
 }
 
+void Model::warn(const FitOptions& o, const std::string& message) {
+  if (o.warn) {
+    o.warn(message);
+  } else {
+    std::fprintf(stderr, "warning: %s\n", message.c_str());
+  }
+}
+
+std::optional<TrainingCheckpoint> Model::resume_point(const FitOptions& o, int64_t steps_per_epoch) {
+  if (!o.checkpoints) return std::nullopt;
+  std::vector<std::string> warnings;
+  std::string path;
+  std::optional<TrainingCheckpoint> c = o.checkpoints->latest(&warnings, &path);
+  for (const auto& w : warnings) warn(o, w);
+  if (!c) return std::nullopt;
+  // A cursor that does not fit this run (another run's checkpoint, a forged one) is refused here,
+  // before anything is restored: an unfinished run has taken exactly one step per batch.
+  const FitCursor& k = c->cursor;
+  PLATEAU_CHECK(k.epoch >= o.initial_epoch && k.epoch <= o.epochs && k.batch <= steps_per_epoch, c->source,
+                ": its cursor (epoch ", k.epoch, ", batch ", k.batch, ") lies outside this run (epochs ",
+                o.initial_epoch, " to ", o.epochs, ", ", steps_per_epoch, " batches each)");
+  const int64_t expected = (k.epoch - o.initial_epoch) * steps_per_epoch + k.batch;
+  PLATEAU_CHECK(k.finished || k.global_step == expected, c->source, ": its cursor's global step ", k.global_step,
+                " does not match epoch ", k.epoch, ", batch ", k.batch, " of a run with ", steps_per_epoch,
+                " batches an epoch (expected ", expected, ")");
+  state_.print((k.finished ? "Run finished already; restored its final state from " : "Resuming from ") + path);
+  return c;
+}
+
 callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o, CallbackList& callbacks) {
-  const Loss& loss = this->loss();
+  optimizer();  // compiled with one
   PLATEAU_CHECK(o.epochs >= 0 && o.initial_epoch >= 0, "fit: epochs and initial_epoch must be non-negative, got ",
                 o.epochs, " and ", o.initial_epoch);
   PLATEAU_CHECK(o.validation_split >= 0.0 && o.validation_split < 1.0, "fit: validation_split must be in [0, 1), got ",
                 o.validation_split);
   PLATEAU_CHECK(o.validation_freq >= 1, "fit: validation_freq must be a positive integer, got ", o.validation_freq);
+  PLATEAU_CHECK(o.checkpoint_every_batches >= 0, "fit: checkpoint_every_batches must be non-negative, got ",
+                o.checkpoint_every_batches);
 
-  // Keras' validation_split: the last fraction of the arrays, before any shuffling.
+  // Keras' validation_split: the last fraction of the arrays, before any shuffling; the training part
+  // keeps floor(n · (1 − split)) rows (keras/src/trainers/data_adapters/array_slicing.py, train_validation_split).
   ImageDataset split_train, split_val;
   const ImageDataset* train = &all_train;
   const ImageDataset* val = o.validation_data;
   if (o.validation_split > 0.0) {
     PLATEAU_CHECK(o.validation_data == nullptr, "fit: give validation_split or validation_data, not both");
-    const int64_t split_at = static_cast<int64_t>(std::ceil(all_train.count * (1.0 - o.validation_split)));
+    const int64_t split_at = static_cast<int64_t>(std::floor(all_train.count * (1.0 - o.validation_split)));
     PLATEAU_CHECK(split_at > 0 && split_at < all_train.count, "fit: validation_split ", o.validation_split, " of ",
                   all_train.count, " samples leaves an empty training or validation set");
     split_train = all_train.slice(0, split_at);
@@ -133,24 +172,26 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
   }
 
   interrupted_ = false;
-  FitCursor cursor{o.initial_epoch, 0, 0, 0, 0, 0, 0, false};
-  if (o.resume_from) {
-    cursor = o.resume_from->cursor;
-    PLATEAU_CHECK(!cursor.finished, "fit: the checkpoint is of a finished run; nothing to resume");
-    s.global_step = cursor.global_step;
-  }
-  auto checkpoint = [&](const FitCursor& c) {
-    if (o.checkpoint) o.checkpoint(c);
+  const std::optional<TrainingCheckpoint> resume = resume_point(o, loader.batches());
+  auto save = [&](const FitCursor& c) {
+    if (o.checkpoints) o.checkpoints->save(capture(callbacks, c));
   };
+  if (resume && resume->cursor.finished) {  // nothing left to train: the final state, as it ended
+    restore_model_and_optimizer(*resume);
+    restore_callbacks(*resume, callbacks);
+    return callbacks.history();
+  }
+  const FitCursor cursor = resume ? resume->cursor : FitCursor{.epoch = o.initial_epoch};
   s.epoch = cursor.epoch;
+  s.global_step = cursor.global_step;
   callbacks.on_train_begin(s);
-  if (o.resume_from) {
+  if (resume) {
     // After on_train_begin, which resets callbacks and lets schedules apply their first step: the
     // checkpoint's weights, optimizer (lr, momentum included) and callback states win.
-    restore_model_and_optimizer(*o.resume_from);
-    restore_callbacks(*o.resume_from, callbacks);
+    restore_model_and_optimizer(*resume);
+    restore_callbacks(*resume, callbacks);
   } else {
-    checkpoint(cursor);
+    save(cursor);
   }
   for (int64_t epoch = cursor.epoch; epoch < o.epochs; ++epoch) {
     const bool mid_epoch = epoch == cursor.epoch && cursor.batch > 0;  // resumed inside this epoch
@@ -159,44 +200,36 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     net_->train();
     loader.start_epoch(epoch);
     Mean loss_mean;
-    Accuracy accuracy(loss.kind() == Loss::Kind::SparseCategoricalCrossentropy ? Accuracy::Kind::Sparse
-                                                                               : Accuracy::Kind::Categorical);
-    int64_t first_batch = 0;
+    Accuracy accuracy = new_accuracy();
     s.logs.clear();
     if (mid_epoch) {  // on_epoch_begin already ran before the checkpoint
-      first_batch = cursor.batch;
       s.batch = cursor.batch - 1;  // the last batch done before the checkpoint
       loss_mean.restore(cursor.loss_sum, cursor.loss_weight);
       accuracy.mean().restore(cursor.accuracy_sum, cursor.accuracy_weight);
     } else {
       callbacks.on_epoch_begin(s);
     }
-    for (int64_t b = first_batch; b < loader.batches(); ++b) {
+    for (int64_t b = mid_epoch ? cursor.batch : 0; b < loader.batches(); ++b) {
       s.batch = b;
       s.logs.clear();
       callbacks.on_batch_begin(s);
       const std::vector<int64_t> idx = loader.batch_indices(b);
-      const Variable x(train->images(idx));
-      const Tensor y = targets(*train, idx);
-      const Variable out = forward_for_loss(x);
-      Variable l = batch_loss(out, y);
-      optimizer_->zero_grad();
-      l.backward();
-      optimizer_->step();
-      loss_mean.update(l.value().item(), static_cast<double>(idx.size()));
-      if (!metrics_.empty()) accuracy.update(out.value(), y);
+      const StepResult step = train_step(*train, idx);
+      loss_mean.update(step.loss, static_cast<double>(idx.size()));
+      if (!metrics_.empty()) accuracy.update(step.output, step.labels);
       s.logs = {{"loss", loss_mean.result()}};
       if (!metrics_.empty()) s.logs["accuracy"] = accuracy.result();
       callbacks.on_batch_end(s);
       ++s.global_step;
-      const FitCursor here{epoch, b + 1, s.global_step, loss_mean.total(), loss_mean.weight(),
-                           accuracy.mean().total(), accuracy.mean().weight(), false};
+      const FitCursor here{.epoch = epoch, .batch = b + 1, .global_step = s.global_step,
+                           .loss_sum = loss_mean.total(), .loss_weight = loss_mean.weight(),
+                           .accuracy_sum = accuracy.mean().total(), .accuracy_weight = accuracy.mean().weight()};
       if (o.interrupt && o.interrupt()) {
-        checkpoint(here);
+        save(here);
         interrupted_ = true;
         return callbacks.history();
       }
-      if (o.checkpoint_every_batches > 0 && s.global_step % o.checkpoint_every_batches == 0) checkpoint(here);
+      if (o.checkpoint_every_batches > 0 && s.global_step % o.checkpoint_every_batches == 0) save(here);
       if (s.stop_training) break;
     }
     Logs logs{{"loss", loss_mean.result()}};
@@ -207,10 +240,10 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     s.logs = logs;
     callbacks.on_epoch_end(s);
     if (s.stop_training) break;
-    if (epoch + 1 < o.epochs) checkpoint(FitCursor{epoch + 1, 0, s.global_step, 0, 0, 0, 0, false});
+    if (epoch + 1 < o.epochs) save(FitCursor{.epoch = epoch + 1, .global_step = s.global_step});
   }
   callbacks.on_train_end(s);
-  checkpoint(FitCursor{s.epoch + 1, 0, s.global_step, 0, 0, 0, 0, true});
+  save(FitCursor{.epoch = s.epoch + 1, .global_step = s.global_step, .finished = true});
   return callbacks.history();
 }
 
@@ -226,7 +259,7 @@ TrainingCheckpoint Model::capture(const CallbackList& callbacks, const FitCursor
     if (!tensors.empty()) c.callback_tensors.emplace_back(i, std::move(tensors));
   }
   for (size_t i = 0; i < net_->layers().size(); ++i)
-    if (auto* d = dynamic_cast<Dropout*>(net_->layers()[i].get())) c.rng[std::to_string(i)] = d->rng().state();
+    if (const Rng* rng = net_->layers()[i]->random_stream()) c.rng[std::to_string(i)] = rng->state();
   c.lr_changes = lr_changes_to_json(state_.lr_changes);
   return c;
 }
@@ -235,21 +268,21 @@ void Model::restore_model_and_optimizer(const TrainingCheckpoint& c) {
   // All or nothing: the weights, the random streams and the LR log are checked first, then the weights go
   // in and are put back if the optimizer state does not fit.
   net_->check_state_dict(c.model, c.source);
-  std::vector<std::pair<Dropout*, std::array<uint64_t, 4>>> streams;
+  std::vector<std::pair<Rng*, std::array<uint64_t, 4>>> streams;
   for (const auto& [key, state] : JsonField(c.rng, c.source, "state.rng").items()) {
     const auto i = try_parse_int64(key);
-    Dropout* dropout = i && *i >= 0 && static_cast<size_t>(*i) < net_->layers().size()
-                           ? dynamic_cast<Dropout*>(net_->layers()[static_cast<size_t>(*i)].get())
-                           : nullptr;
-    PLATEAU_CHECK(dropout != nullptr, c.source, ": it has a random stream for layer '", printable(key),
-                  "', which is not a Dropout layer of this model");
+    Rng* stream = i && *i >= 0 && static_cast<size_t>(*i) < net_->layers().size()
+                      ? net_->layers()[static_cast<size_t>(*i)]->random_stream()
+                      : nullptr;
+    PLATEAU_CHECK(stream != nullptr, c.source, ": it has a random stream for layer '", printable(key),
+                  "', which is a layer of this model without one");
     PLATEAU_CHECK(state.size() == 4, c.source, ": ", state.path(), " must be 4 integers, got ", state.size());
     std::array<uint64_t, 4> words{};
     for (size_t w = 0; w < 4; ++w) words[w] = state.at(w).unsigned_integer();
     const bool all_zero = (words[0] | words[1] | words[2] | words[3]) == 0;
     PLATEAU_CHECK(!all_zero, c.source, ": ", state.path(),
                   " is all zeros, which is not a state of the random stream");
-    streams.emplace_back(dropout, words);
+    streams.emplace_back(stream, words);
   }
   std::vector<LrChange> lr_changes = lr_changes_from_json(JsonField(c.lr_changes, c.source, "state.lr_changes"));
   const StateDict before = net_->state_dict();
@@ -260,7 +293,7 @@ void Model::restore_model_and_optimizer(const TrainingCheckpoint& c) {
     net_->load_state_dict(before, "previous weights");
     throw Error(cat(c.source, ": ", e.what()));
   }
-  for (auto& [dropout, words] : streams) dropout->rng().set_state(words);
+  for (auto& [stream, words] : streams) stream->set_state(words);
   state_.lr_changes = std::move(lr_changes);
 }
 

@@ -18,7 +18,9 @@
 #include "layers/sequential.h"
 #include "optim/optimizer.h"
 #include "training/checkpoint.h"
+#include "training/checkpoint_dir.h"
 #include "training/loss.h"
+#include "training/metrics.h"
 
 namespace plateau {
 
@@ -31,31 +33,44 @@ struct FitOptions {
   bool shuffle = true;
   int64_t initial_epoch = 0;
   uint64_t seed = 0;                             // the shuffle order
-  std::function<void(const std::string&)> print = nullptr;  // messages for the user (LR log, warnings)
+  std::function<void(const std::string&)> print = nullptr;  // messages for the user (LR log, progress)
+  std::function<void(const std::string&)> warn = nullptr;   // warnings; default: "warning: …" on stderr
 
-  // Exact resume and crash safety (training/checkpoint.h). `resume_from` continues a run: weights,
-  // optimizer, random streams and callbacks as they were, from its cursor (mid-epoch included).
-  const TrainingCheckpoint* resume_from = nullptr;
-  // Called with the cursor to continue from: at train begin, after every epoch, every
-  // `checkpoint_every_batches` batches, on interruption and when training finishes.
-  std::function<void(const FitCursor&)> checkpoint = nullptr;
+  // Exact resume and crash safety, as Keras' BackupAndRestore: fit() resumes from the newest complete
+  // checkpoint in `checkpoints` (weights, optimizer, random streams, callbacks, mid-epoch cursor) and
+  // saves there at train begin, after every epoch, every `checkpoint_every_batches` batches, on
+  // interruption and at the end (training/checkpoint_dir.h).
+  CheckpointDir* checkpoints = nullptr;
   int64_t checkpoint_every_batches = 0;
   // Checked after every batch; when it returns true, fit() checkpoints and returns at once
   // (no on_epoch_end, no on_train_end), and interrupted() is true.
   std::function<bool()> interrupt = nullptr;
 };
 
+// One training step's results: the batch's mean loss, the network's output (its logits when the loss
+// fuses the final softmax) and the batch's class labels.
+struct StepResult {
+  double loss = 0;
+  Tensor output;
+  std::vector<int32_t> labels;
+};
+
 class Model {
  public:
   explicit Model(std::unique_ptr<Sequential> net);
 
+  // `optimizer` may be null for a model that is only evaluated or used for predictions.
   void compile(std::unique_ptr<Optimizer> optimizer, Loss loss, std::vector<std::string> metrics = {"accuracy"});
 
   callbacks::History fit(const ImageDataset& train, const FitOptions& options, CallbackList& callbacks);
   Logs evaluate(const ImageDataset& data, int64_t batch_size = 32, int64_t limit = -1);
   Tensor predict(const ImageDataset& data, int64_t batch_size = 32);  // (N, classes) probabilities
+  // One optimizer step on the images at `indices`: forward, loss, zero_grad, backward, step. fit(), the
+  // LR range test and the step benchmark all train through it.
+  StepResult train_step(const ImageDataset& data, const std::vector<int64_t>& indices);
 
   Sequential& net() { return *net_; }
+  const Sequential& net() const { return *net_; }
   Optimizer& optimizer();
   const Loss& loss() const;
   TrainingState& state() { return state_; }  // the last fit's state (epoch, global step, lr changes)
@@ -70,14 +85,16 @@ class Model {
   void restore_model_and_optimizer(const TrainingCheckpoint& checkpoint);
   static void restore_callbacks(const TrainingCheckpoint& checkpoint, CallbackList& callbacks);
 
-  // One batch, as fit() computes it: the loss's targets for `indices` (class indices, or one-hot rows),
-  // the network's output (its logits when the loss fuses the final softmax) and the loss.
-  Tensor targets(const ImageDataset& data, const std::vector<int64_t>& indices) const;
+  // The pieces of train_step, for the step profiler's instrumented copy of it.
   bool fused() const;  // feed logits to the fused cross-entropy
   Variable forward_for_loss(const Variable& x);
-  Variable batch_loss(const Variable& out, const Tensor& y) const;
+  Variable batch_loss(const Variable& out, const std::vector<int32_t>& labels) const;
 
  private:
+  // The checkpoint fit() continues from (none for a fresh start), its cursor checked against this run.
+  std::optional<TrainingCheckpoint> resume_point(const FitOptions& o, int64_t steps_per_epoch);
+  static void warn(const FitOptions& o, const std::string& message);
+  Accuracy new_accuracy() const;
 
   std::unique_ptr<Sequential> net_;
   std::unique_ptr<Optimizer> optimizer_;

@@ -15,6 +15,17 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+// The mode a file created with open(…, 0666) would get: mkstemp makes 0600 files, but a run's files
+// should follow the user's umask like any other program's. (umask can only be read by setting it.)
+mode_t file_mode() {
+  static const mode_t mode = [] {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return static_cast<mode_t>(0666 & ~mask);
+  }();
+  return mode;
+}
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {
@@ -25,7 +36,8 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   name += ".tmpXXXXXX";
   std::string tmp = (dir / name).string();
   const int fd = ::mkstemp(tmp.data());
-  PLATEAU_CHECK(fd >= 0, "cannot create a temporary file beside '", path, "': ", errno_text());
+  PLATEAU_CHECK(fd >= 0, "cannot create a temporary file beside '", printable(path, 200), "': ", errno_text());
+  ::fchmod(fd, file_mode());
   size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
@@ -95,6 +107,18 @@ std::string read_file(const std::string& path, int64_t max_bytes) {
   }
   bytes.resize(got);
   return bytes;
+}
+
+void create_directories(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  PLATEAU_CHECK(!ec, "cannot create directory '", printable(path, 200), "': ", ec.message());
+}
+
+void remove_file(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  PLATEAU_CHECK(!ec, "cannot remove '", printable(path, 200), "': ", ec.message());
 }
 
 std::string read_first_lines(const std::string& path, int64_t lines) {

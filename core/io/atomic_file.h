@@ -16,6 +16,11 @@ void write_file_atomically(const std::string& path, std::string_view bytes);
 inline constexpr int64_t kMaxDataFileBytes = int64_t{8} << 30;  // 8 GiB
 std::string read_file(const std::string& path, int64_t max_bytes = kMaxDataFileBytes);
 int64_t regular_file_size(const std::string& path);  // the checks of read_file; the size in bytes
+// Directory operations whose failures (a read-only or full disk, a file in the way) are Errors naming
+// the path and the reason, not std::filesystem_error.
+void create_directories(const std::string& path);
+void remove_file(const std::string& path);  // absent is fine
+
 // The first `lines` lines of a text file (newlines kept); "" when the file does not exist. Resuming
 // logs keeps what a checkpoint had written and drops rows written after it.
 std::string read_first_lines(const std::string& path, int64_t lines);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "apps/train_config.h"
+#include "apps/options.h"
 #include "callbacks/callback_list.h"
 #include "callbacks/callback_spec.h"
 #include "callbacks/replay.h"
@@ -58,7 +58,7 @@ void callback_list(const std::string& text) {
 }
 
 void config(const std::string& text) {
-  apps::TrainConfig c;
+  apps::Options c;
   c.apply_json(parse_json_text(text, "--config"));
   (void)c.to_json().dump();
 }
