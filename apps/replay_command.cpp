@@ -88,10 +88,7 @@ void run_replay_command(const CommandOptions& flags) {
   const std::vector<Logs> epochs =
       o.log.empty() ? logs_from_metrics(o.metrics) : logs_from_csv(io::read_file(o.log, 64 << 20), o.log);
 
-  nlohmann::json specs = nlohmann::json::array();
-  for (const auto& spec : o.callbacks)  // a replay writes no log files
-    if (!(spec.is_object() && spec.contains("name") && spec["name"] == "CSVLogger")) specs.push_back(spec);
-  CallbackList callbacks(make_callbacks(specs, "", /*dry_run=*/true));
+  CallbackList callbacks(make_callbacks(o.callbacks, "", /*dry_run=*/true));  // a replay writes nothing
   const ReplayResult r = replay(callbacks, epochs, o.initial_lr);
   const auto& stopped = r.stopped_epoch;
   const auto& restored = r.restored_epoch;

@@ -96,7 +96,7 @@ std::unique_ptr<Callback> make_callback(const json& spec, const std::string& bas
     SpecArgs a = args({"filename", "separator", "append"});
     a.require("filename");
     return std::make_unique<callbacks::CSVLogger>(callbacks::CSVLoggerOptions{
-        inside(base_dir, a.text("filename", "")), a.text("separator", ","), a.boolean("append", false), {}});
+        inside(base_dir, a.text("filename", "")), a.text("separator", ","), a.boolean("append", false), {}, dry_run});
   }
   if (name == "TerminateOnNaN") {
     args({});

@@ -14,6 +14,8 @@ namespace plateau::callbacks {
 
 CSVLogger::CSVLogger(CSVLoggerOptions o) : options_(std::move(o)) {
   PLATEAU_CHECK(!options_.filename.empty(), "CSVLogger: filename is required");
+  PLATEAU_CHECK(options_.separator.size() == 1, "CSVLogger: separator must be one character, got '",
+                printable(options_.separator), "'");
   keys_ = options_.columns;
 }
 
@@ -52,8 +54,9 @@ void CSVLogger::on_epoch_end(TrainingState& s) {
     }
   }
   content_ += row + "\n";
+  if (options_.dry_run) return;
   const auto dir = std::filesystem::path(options_.filename).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir);
+  if (!dir.empty()) io::create_directories(dir.string());
   io::write_file_atomically(options_.filename, content_);
 }
 

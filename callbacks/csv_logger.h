@@ -13,6 +13,7 @@ struct CSVLoggerOptions {
   std::string separator = ",";
   bool append = false;
   std::vector<std::string> columns = {};  // fixed columns (after "epoch") instead of the sorted log keys
+  bool dry_run = false;                   // keep the rows in memory, write nothing (plateau replay)
 };
 
 class CSVLogger : public Callback {

@@ -16,11 +16,12 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan --target "${formats[@]/#/fuzz_}"
 
 run_one() {
-  local format=$1 dir=build/fuzz/$1
-  mkdir -p "$dir/corpus"
+  local format=$1 root=$PWD dir=$PWD/build/fuzz/$1
+  mkdir -p "$dir/corpus" "$dir/cwd"
+  cd "$dir/cwd"  # whatever a reader under test might write lands here, not in the source tree
   # -timeout: one input may take at most 30 s; -rss_limit_mb: building a model from a spec may
   # legitimately hold up to 1 GiB of weights (layers/layer.h), so 4 GiB is the out-of-memory line.
-  build/asan/tests/fuzz/fuzz_"$format" "$dir/corpus" "tests/fuzz/corpus/$format" \
+  "$root"/build/asan/tests/fuzz/fuzz_"$format" "$dir/corpus" "$root/tests/fuzz/corpus/$format" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
     -artifact_prefix="$dir/" >"$dir/log.txt" 2>&1
 }
