@@ -11,6 +11,7 @@
 #include "callbacks/schedule_callback.h"
 #include "callbacks/terminate_on_nan.h"
 #include "core/error.h"
+#include "core/json_field.h"
 #include "core/spec_args.h"
 #include "schedulers/schedule_spec.h"
 
@@ -24,85 +25,121 @@ std::string inside(const std::string& base_dir, const std::string& path) {
   return (std::filesystem::path(base_dir) / path).string();
 }
 
-std::optional<double> optional_number(const SpecArgs& a, const std::string& key) {
-  if (!a.has(key)) return std::nullopt;
-  return a.number(key, 0.0);
+// Where a callback writes: its relative paths inside the run directory; nothing in a dry run.
+struct Place {
+  std::string base_dir;
+  bool dry_run;
+};
+
+// Each maker reads its keys with the options struct's defaults (Keras' own).
+std::unique_ptr<Callback> make_reduce_lr_on_plateau(const SpecArgs& a, const Place&) {
+  const callbacks::ReduceLROnPlateauOptions d;
+  return std::make_unique<callbacks::ReduceLROnPlateau>(
+      callbacks::ReduceLROnPlateauOptions{.monitor = a.text("monitor", d.monitor),
+                                          .factor = a.number("factor", d.factor),
+                                          .patience = a.integer64("patience", d.patience),
+                                          .mode = a.text("mode", d.mode),
+                                          .min_delta = a.number("min_delta", d.min_delta),
+                                          .cooldown = a.integer64("cooldown", d.cooldown),
+                                          .min_lr = a.number("min_lr", d.min_lr)});
 }
+
+std::unique_ptr<Callback> make_early_stopping(const SpecArgs& a, const Place&) {
+  const callbacks::EarlyStoppingOptions d;
+  return std::make_unique<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{
+      .monitor = a.text("monitor", d.monitor),
+      .min_delta = a.number("min_delta", d.min_delta),
+      .patience = a.integer64("patience", d.patience),
+      .mode = a.text("mode", d.mode),
+      .baseline = a.optional_number("baseline", d.baseline),
+      .restore_best_weights = a.boolean("restore_best_weights", d.restore_best_weights),
+      .start_from_epoch = a.integer64("start_from_epoch", d.start_from_epoch)});
+}
+
+std::unique_ptr<Callback> make_model_checkpoint(const SpecArgs& a, const Place& place) {
+  const callbacks::ModelCheckpointOptions d;
+  a.require("filepath");
+  callbacks::ModelCheckpointOptions o{.filepath = inside(place.base_dir, a.text("filepath", d.filepath)),
+                                      .monitor = a.text("monitor", d.monitor),
+                                      .save_best_only = a.boolean("save_best_only", d.save_best_only),
+                                      .save_weights_only = a.boolean("save_weights_only", d.save_weights_only),
+                                      .mode = a.text("mode", d.mode)};
+  if (a.has("save_freq") && !(a.raw("save_freq").is_string() && a.raw("save_freq") == "epoch")) {
+    o.save_freq = a.integer64("save_freq", d.save_freq);
+    PLATEAU_CHECK(o.save_freq > 0, "ModelCheckpoint: save_freq must be \"epoch\" or a positive integer, got ",
+                  a.raw("save_freq").dump());
+  }
+  o.initial_value_threshold = a.optional_number("initial_value_threshold", d.initial_value_threshold);
+  o.dry_run = place.dry_run;
+  return std::make_unique<callbacks::ModelCheckpoint>(o);
+}
+
+std::unique_ptr<Callback> make_learning_rate_scheduler(const SpecArgs& a, const Place&) {
+  const json& schedule = a.raw("schedule");
+  if (schedule.is_string()) return std::make_unique<callbacks::LearningRateScheduler>(schedule.get<std::string>());
+  PLATEAU_CHECK(schedule.is_object(), "LearningRateScheduler: schedule must be an expression over epoch and lr, or ",
+                "a scheduler spec object, got ", json_for_message(schedule));
+  if (is_plateau_spec(schedule)) return std::make_unique<callbacks::PlateauScheduleCallback>(schedule);
+  return std::make_unique<callbacks::ScheduleCallback>(schedule);
+}
+
+std::unique_ptr<Callback> make_csv_logger(const SpecArgs& a, const Place& place) {
+  const callbacks::CSVLoggerOptions d;
+  a.require("filename");
+  return std::make_unique<callbacks::CSVLogger>(
+      callbacks::CSVLoggerOptions{.filename = inside(place.base_dir, a.text("filename", d.filename)),
+                                  .separator = a.text("separator", d.separator),
+                                  .append = a.boolean("append", d.append),
+                                  .dry_run = place.dry_run});
+}
+
+std::unique_ptr<Callback> make_terminate_on_nan(const SpecArgs&, const Place&) {
+  return std::make_unique<callbacks::TerminateOnNaN>();
+}
+
+struct Entry {
+  const char* name;
+  std::unique_ptr<Callback> (*make)(const SpecArgs&, const Place&);
+};
+
+const Entry kCallbacks[] = {
+    {"ReduceLROnPlateau", make_reduce_lr_on_plateau},
+    {"EarlyStopping", make_early_stopping},
+    {"ModelCheckpoint", make_model_checkpoint},
+    {"LearningRateScheduler", make_learning_rate_scheduler},
+    {"CSVLogger", make_csv_logger},
+    {"TerminateOnNaN", make_terminate_on_nan},
+};
 
 }  // namespace
 
 const std::vector<std::string>& callback_names() {
-  static const std::vector<std::string> names{"ReduceLROnPlateau", "EarlyStopping", "ModelCheckpoint",
-                                              "LearningRateScheduler", "CSVLogger", "TerminateOnNaN"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Entry& e : kCallbacks) out.push_back(e.name);
+    return out;
+  }();
   return names;
 }
 
 json parse_callbacks_spec(const std::string& text) {
-  json list;
-  try {
-    list = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(cat("callbacks spec is not valid JSON: ", e.what()));
-  }
+  json list = parse_json_text(text, "callbacks spec");
   if (list.is_object()) list = json::array({list});
-  PLATEAU_CHECK(list.is_array(), "callbacks spec must be a JSON list of callback objects, got ", list.dump());
+  PLATEAU_CHECK(list.is_array(), "callbacks spec must be a JSON list of callback objects, got ", json_for_message(list));
   return list;
 }
 
 std::unique_ptr<Callback> make_callback(const json& spec, const std::string& base_dir, bool dry_run) {
   PLATEAU_CHECK(spec.is_object() && spec.contains("name") && spec["name"].is_string(),
-                "each callback needs a \"name\" (one of ", join(callback_names()), "), got ", spec.dump());
+                "each callback needs a \"name\" (one of ", join(callback_names()), "), got ", json_for_message(spec));
   const std::string name = spec["name"];
-  auto args = [&](std::vector<std::string> keys) { return SpecArgs(spec, name, std::move(keys), {"name", "verbose"}); };
-  if (name == "ReduceLROnPlateau") {
-    SpecArgs a = args({"monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr"});
-    return std::make_unique<callbacks::ReduceLROnPlateau>(callbacks::ReduceLROnPlateauOptions{
-        a.text("monitor", "val_loss"), a.number("factor", 0.1), a.integer64("patience", 10), a.text("mode", "auto"),
-        a.number("min_delta", 1e-4), a.integer64("cooldown", 0), a.number("min_lr", 0.0)});
+  for (const Entry& e : kCallbacks) {
+    if (name != e.name) continue;
+    return SpecArgs(spec, name, {"name", "verbose"}).build([&](const SpecArgs& a) {
+      return e.make(a, Place{base_dir, dry_run});
+    });
   }
-  if (name == "EarlyStopping") {
-    SpecArgs a = args({"monitor", "min_delta", "patience", "mode", "baseline", "restore_best_weights",
-                       "start_from_epoch"});
-    return std::make_unique<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{
-        a.text("monitor", "val_loss"), a.number("min_delta", 0.0), a.integer64("patience", 0), a.text("mode", "auto"),
-        optional_number(a, "baseline"), a.boolean("restore_best_weights", false), a.integer64("start_from_epoch", 0)});
-  }
-  if (name == "ModelCheckpoint") {
-    SpecArgs a = args({"filepath", "monitor", "save_best_only", "save_weights_only", "mode", "save_freq",
-                       "initial_value_threshold"});
-    a.require("filepath");
-    int64_t save_freq = 0;
-    if (a.has("save_freq") && !(spec["save_freq"].is_string() && spec["save_freq"] == "epoch")) {
-      save_freq = a.integer64("save_freq", 0);
-      PLATEAU_CHECK(save_freq > 0, "ModelCheckpoint: save_freq must be \"epoch\" or a positive integer, got ",
-                    spec["save_freq"].dump());
-    }
-    return std::make_unique<callbacks::ModelCheckpoint>(callbacks::ModelCheckpointOptions{
-        inside(base_dir, a.text("filepath", "")), a.text("monitor", "val_loss"), a.boolean("save_best_only", false),
-        a.boolean("save_weights_only", false), a.text("mode", "auto"), save_freq,
-        optional_number(a, "initial_value_threshold"), dry_run});
-  }
-  if (name == "LearningRateScheduler") {
-    SpecArgs a = args({"schedule"});
-    a.require("schedule");
-    const json& schedule = spec["schedule"];
-    if (schedule.is_string()) return std::make_unique<callbacks::LearningRateScheduler>(schedule.get<std::string>());
-    PLATEAU_CHECK(schedule.is_object(), "LearningRateScheduler: schedule must be an expression over epoch and lr, or ",
-                  "a scheduler spec object, got ", schedule.dump());
-    if (is_plateau_spec(schedule)) return std::make_unique<callbacks::PlateauScheduleCallback>(schedule);
-    return std::make_unique<callbacks::ScheduleCallback>(schedule);
-  }
-  if (name == "CSVLogger") {
-    SpecArgs a = args({"filename", "separator", "append"});
-    a.require("filename");
-    return std::make_unique<callbacks::CSVLogger>(callbacks::CSVLoggerOptions{
-        inside(base_dir, a.text("filename", "")), a.text("separator", ","), a.boolean("append", false), {}, dry_run});
-  }
-  if (name == "TerminateOnNaN") {
-    args({});
-    return std::make_unique<callbacks::TerminateOnNaN>();
-  }
-  throw Error(cat("unknown callback '", name, "' (valid: ", join(callback_names()), ")"));
+  throw Error(cat("unknown callback '", printable(name), "' (valid: ", join(callback_names()), ")"));
 }
 
 std::vector<std::unique_ptr<Callback>> make_callbacks(const json& list, const std::string& base_dir, bool dry_run) {

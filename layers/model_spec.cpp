@@ -22,12 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string>& layer_types() {
-  static const std::vector<std::string> types{"Conv2D",  "BatchNormalization", "MaxPooling2D", "Dense",
-                                              "Dropout", "Flatten",            "Activation"};
-  return types;
-}
-
 constexpr int64_t kMaxSpecFileBytes = 16 << 20;
 
 }  // namespace
@@ -102,58 +96,91 @@ Shape model_input_shape(const json& spec, const Shape& fallback) {
   return Shape(dims);
 }
 
+namespace {
+
+// Each maker reads its keys with the options struct's defaults (Keras' own).
+std::unique_ptr<Layer> make_conv2d(const SpecArgs& a) {
+  const Conv2DOptions d;
+  a.require("filters");
+  a.require("kernel_size");
+  return std::make_unique<Conv2D>(Conv2DOptions{.filters = a.integer("filters", d.filters),
+                                                .kernel_size = a.pair("kernel_size", d.kernel_size),
+                                                .strides = a.pair("strides", d.strides),
+                                                .padding = a.text("padding", d.padding),
+                                                .activation = a.text("activation", d.activation),
+                                                .use_bias = a.boolean("use_bias", d.use_bias),
+                                                .kernel_initializer = a.text("kernel_initializer", d.kernel_initializer),
+                                                .bias_initializer = a.text("bias_initializer", d.bias_initializer)});
+}
+
+std::unique_ptr<Layer> make_dense(const SpecArgs& a) {
+  const DenseOptions d;
+  a.require("units");
+  return std::make_unique<Dense>(DenseOptions{.units = a.integer("units", d.units),
+                                              .activation = a.text("activation", d.activation),
+                                              .use_bias = a.boolean("use_bias", d.use_bias),
+                                              .kernel_initializer = a.text("kernel_initializer", d.kernel_initializer),
+                                              .bias_initializer = a.text("bias_initializer", d.bias_initializer)});
+}
+
+std::unique_ptr<Layer> make_batch_normalization(const SpecArgs& a) {
+  const BatchNormalizationOptions d;
+  return std::make_unique<BatchNormalization>(BatchNormalizationOptions{.momentum = a.number("momentum", d.momentum),
+                                                                        .epsilon = a.number("epsilon", d.epsilon),
+                                                                        .center = a.boolean("center", d.center),
+                                                                        .scale = a.boolean("scale", d.scale)});
+}
+
+std::unique_ptr<Layer> make_max_pooling2d(const SpecArgs& a) {
+  const MaxPooling2DOptions d;
+  return std::make_unique<MaxPooling2D>(MaxPooling2DOptions{.pool_size = a.pair("pool_size", d.pool_size),
+                                                            .strides = a.pair("strides", d.strides),
+                                                            .padding = a.text("padding", d.padding)});
+}
+
+std::unique_ptr<Layer> make_dropout(const SpecArgs& a) {
+  const DropoutOptions d;
+  a.require("rate");
+  DropoutOptions o{.rate = a.number("rate", d.rate)};
+  if (a.has("seed")) o.seed = static_cast<uint64_t>(a.integer64("seed", 0));
+  return std::make_unique<Dropout>(o);
+}
+
+std::unique_ptr<Layer> make_flatten(const SpecArgs&) { return std::make_unique<Flatten>(); }
+
+std::unique_ptr<Layer> make_activation(const SpecArgs& a) {
+  a.require("activation");
+  return std::make_unique<Activation>(a.text("activation", "linear"));
+}
+
+struct Entry {
+  const char* type;
+  std::unique_ptr<Layer> (*make)(const SpecArgs&);
+};
+
+const Entry kLayers[] = {
+    {"Conv2D", make_conv2d},   {"BatchNormalization", make_batch_normalization}, {"MaxPooling2D", make_max_pooling2d},
+    {"Dense", make_dense},     {"Dropout", make_dropout},                        {"Flatten", make_flatten},
+    {"Activation", make_activation},
+};
+
+}  // namespace
+
 std::unique_ptr<Layer> layer_from_spec(const json& spec) {
+  std::vector<std::string> types;
+  for (const Entry& e : kLayers) types.push_back(e.type);
   PLATEAU_CHECK(spec.is_object() && spec.contains("type") && spec["type"].is_string(),
-                "each layer needs a \"type\" (one of ", join(layer_types()), "), got ", json_for_message(spec));
+                "each layer needs a \"type\" (one of ", join(types), "), got ", json_for_message(spec));
   const std::string type = spec["type"].get<std::string>();
-  std::unique_ptr<Layer> layer;
-  if (type == "Conv2D") {
-    SpecArgs a(spec, type,
-           {"filters", "kernel_size", "strides", "padding", "activation", "use_bias", "kernel_initializer",
-            "bias_initializer"});
-    a.require("filters");
-    a.require("kernel_size");
-    layer = std::make_unique<Conv2D>(Conv2DOptions{a.integer("filters", 0), a.pair("kernel_size", {3, 3}),
-                                                   a.pair("strides", {1, 1}), a.text("padding", "valid"),
-                                                   a.text("activation", "linear"), a.boolean("use_bias", true),
-                                                   a.text("kernel_initializer", "glorot_uniform"),
-                                                   a.text("bias_initializer", "zeros")});
-  } else if (type == "Dense") {
-    SpecArgs a(spec, type, {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer"});
-    a.require("units");
-    layer = std::make_unique<Dense>(DenseOptions{a.integer("units", 0), a.text("activation", "linear"),
-                                                 a.boolean("use_bias", true),
-                                                 a.text("kernel_initializer", "glorot_uniform"),
-                                                 a.text("bias_initializer", "zeros")});
-  } else if (type == "BatchNormalization") {
-    SpecArgs a(spec, type, {"momentum", "epsilon", "center", "scale"});
-    layer = std::make_unique<BatchNormalization>(BatchNormalizationOptions{
-        a.number("momentum", 0.99), a.number("epsilon", 1e-3), a.boolean("center", true), a.boolean("scale", true)});
-  } else if (type == "MaxPooling2D") {
-    SpecArgs a(spec, type, {"pool_size", "strides", "padding"});
-    layer = std::make_unique<MaxPooling2D>(
-        MaxPooling2DOptions{a.pair("pool_size", {2, 2}), a.pair("strides", {0, 0}), a.text("padding", "valid")});
-  } else if (type == "Dropout") {
-    SpecArgs a(spec, type, {"rate", "seed"});
-    a.require("rate");
-    DropoutOptions o{a.number("rate", 0.5), std::nullopt};
-    if (a.has("seed")) o.seed = static_cast<uint64_t>(a.integer("seed", 0));
-    layer = std::make_unique<Dropout>(o);
-  } else if (type == "Flatten") {
-    SpecArgs a(spec, type, {});
-    layer = std::make_unique<Flatten>();
-  } else if (type == "Activation") {
-    SpecArgs a(spec, type, {"activation"});
-    a.require("activation");
-    layer = std::make_unique<Activation>(a.text("activation", "linear"));
-  } else {
-    throw Error(cat("unknown layer type '", printable(type), "' (valid: ", join(layer_types()), ")"));
+  for (const Entry& e : kLayers) {
+    if (type != e.type) continue;
+    return SpecArgs(spec, type).build([&](const SpecArgs& a) {
+      std::unique_ptr<Layer> layer = e.make(a);
+      if (const std::string name = a.text("name", ""); !name.empty()) layer->set_name(name);
+      return layer;
+    });
   }
-  if (spec.contains("name")) {
-    PLATEAU_CHECK(spec["name"].is_string(), type, ": name must be a string, got ", json_for_message(spec["name"]));
-    layer->set_name(spec["name"].get<std::string>());
-  }
-  return layer;
+  throw Error(cat("unknown layer type '", printable(type), "' (valid: ", join(types), ")"));
 }
 
 std::unique_ptr<Sequential> build_model(const json& spec, const Shape& input_shape_keras, uint64_t seed) {

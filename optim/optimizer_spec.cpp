@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/error.h"
+#include "core/json_field.h"
 #include "core/spec_args.h"
 #include "optim/adadelta.h"
 #include "optim/adagrad.h"
@@ -18,41 +19,147 @@ namespace plateau {
 namespace {
 
 using nlohmann::json;
+using Params = std::vector<Variable>;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
 
-std::vector<std::string> with_clipping(std::vector<std::string> keys) {
-  keys.insert(keys.end(), {"clipnorm", "global_clipnorm", "clipvalue"});
-  return keys;
-}
-
 GradientClipping clipping_of(const SpecArgs& a) {
-  GradientClipping c;
-  if (a.has("clipnorm")) c.clipnorm = a.number("clipnorm", 0);
-  if (a.has("global_clipnorm")) c.global_clipnorm = a.number("global_clipnorm", 0);
-  if (a.has("clipvalue")) c.clipvalue = a.number("clipvalue", 0);
-  return c;
+  return {a.optional_number("clipnorm", std::nullopt), a.optional_number("global_clipnorm", std::nullopt),
+          a.optional_number("clipvalue", std::nullopt)};
 }
 
 KerasCommonOptions keras_common(const SpecArgs& a) {
-  return {a.number("weight_decay", 0.0), a.number("decay", 0.0), clipping_of(a)};
+  const KerasCommonOptions d;
+  return {.weight_decay = a.number("weight_decay", d.weight_decay), .decay = a.number("decay", d.decay),
+          .clipping = clipping_of(a)};
 }
+
+// Each maker reads its keys with the options struct's defaults; `lr` (plateau train --lr) wins over the spec's.
+std::unique_ptr<Optimizer> make_sgd(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const SGDOptions d;
+  return std::make_unique<SGD>(params, SGDOptions{.lr = lr.value_or(a.number("lr", d.lr)),
+                                                  .momentum = a.number("momentum", d.momentum),
+                                                  .dampening = a.number("dampening", d.dampening),
+                                                  .weight_decay = a.number("weight_decay", d.weight_decay),
+                                                  .nesterov = a.boolean("nesterov", d.nesterov),
+                                                  .clipping = clipping_of(a)});
+}
+
+std::unique_ptr<Optimizer> make_rmsprop(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const RMSpropOptions d;
+  return std::make_unique<RMSprop>(params, RMSpropOptions{.lr = lr.value_or(a.number("lr", d.lr)),
+                                                          .alpha = a.number("alpha", d.alpha),
+                                                          .eps = a.number("eps", d.eps),
+                                                          .weight_decay = a.number("weight_decay", d.weight_decay),
+                                                          .momentum = a.number("momentum", d.momentum),
+                                                          .centered = a.boolean("centered", d.centered),
+                                                          .clipping = clipping_of(a)});
+}
+
+AdamOptions adam_options(const SpecArgs& a, const AdamOptions& d, std::optional<double> lr) {
+  AdamOptions o{.lr = lr.value_or(a.number("lr", d.lr))};
+  const std::vector<double> betas = a.numbers("betas", {d.beta1, d.beta2});
+  PLATEAU_CHECK(betas.size() == 2, a.what(), ": betas must be a list of two numbers, got ", betas.size());
+  o.beta1 = betas[0];
+  o.beta2 = betas[1];
+  o.eps = a.number("eps", d.eps);
+  o.weight_decay = a.number("weight_decay", d.weight_decay);
+  o.amsgrad = a.boolean("amsgrad", d.amsgrad);
+  o.clipping = clipping_of(a);
+  return o;
+}
+
+std::unique_ptr<Optimizer> make_adam(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  return std::make_unique<Adam>(params, adam_options(a, AdamOptions{}, lr));
+}
+
+std::unique_ptr<Optimizer> make_adamw(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  return std::make_unique<AdamW>(params, adam_options(a, AdamW::defaults(), lr));
+}
+
+std::unique_ptr<Optimizer> make_adagrad(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const AdagradOptions d;
+  return std::make_unique<Adagrad>(
+      params, AdagradOptions{.lr = lr.value_or(a.number("lr", d.lr)),
+                             .lr_decay = a.number("lr_decay", d.lr_decay),
+                             .weight_decay = a.number("weight_decay", d.weight_decay),
+                             .initial_accumulator_value = a.number("initial_accumulator_value", d.initial_accumulator_value),
+                             .eps = a.number("eps", d.eps),
+                             .clipping = clipping_of(a)});
+}
+
+std::unique_ptr<Optimizer> make_adadelta(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const AdadeltaOptions d;
+  return std::make_unique<Adadelta>(params, AdadeltaOptions{.lr = lr.value_or(a.number("lr", d.lr)),
+                                                            .rho = a.number("rho", d.rho),
+                                                            .eps = a.number("eps", d.eps),
+                                                            .weight_decay = a.number("weight_decay", d.weight_decay),
+                                                            .clipping = clipping_of(a)});
+}
+
+std::unique_ptr<Optimizer> make_keras_sgd(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const KerasSGDOptions d;
+  KerasSGDOptions o{.learning_rate = lr.value_or(a.number("learning_rate", d.learning_rate)),
+                    .momentum = a.number("momentum", d.momentum)};
+  if (a.has("momentum"))  // as Keras: an int such as 0 is rejected (keras/src/optimizers/sgd.py)
+    PLATEAU_CHECK(a.raw("momentum").is_number_float(), "keras.SGD: momentum must be a float in [0, 1] (as Keras, ",
+                  "an int such as 0 is rejected), got ", a.raw("momentum").dump());
+  o.nesterov = a.boolean("nesterov", d.nesterov);
+  o.common = keras_common(a);
+  return std::make_unique<KerasSGD>(params, o);
+}
+
+std::unique_ptr<Optimizer> make_keras_rmsprop(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const KerasRMSpropOptions d;
+  return std::make_unique<KerasRMSprop>(
+      params, KerasRMSpropOptions{.learning_rate = lr.value_or(a.number("learning_rate", d.learning_rate)),
+                                  .rho = a.number("rho", d.rho),
+                                  .momentum = a.number("momentum", d.momentum),
+                                  .epsilon = a.number("epsilon", d.epsilon),
+                                  .centered = a.boolean("centered", d.centered),
+                                  .common = keras_common(a)});
+}
+
+std::unique_ptr<Optimizer> make_keras_adam(const SpecArgs& a, const Params& params, std::optional<double> lr) {
+  const KerasAdamOptions d;
+  return std::make_unique<KerasAdam>(
+      params, KerasAdamOptions{.learning_rate = lr.value_or(a.number("learning_rate", d.learning_rate)),
+                               .beta_1 = a.number("beta_1", d.beta_1),
+                               .beta_2 = a.number("beta_2", d.beta_2),
+                               .epsilon = a.number("epsilon", d.epsilon),
+                               .amsgrad = a.boolean("amsgrad", d.amsgrad),
+                               .common = keras_common(a)});
+}
+
+struct Entry {
+  const char* name;
+  std::unique_ptr<Optimizer> (*make)(const SpecArgs&, const Params&, std::optional<double>);
+};
+
+const Entry kOptimizers[] = {
+    {"SGD", make_sgd},           {"RMSprop", make_rmsprop},         {"Adam", make_adam},
+    {"AdamW", make_adamw},       {"Adagrad", make_adagrad},         {"Adadelta", make_adadelta},
+    {"keras.SGD", make_keras_sgd}, {"keras.RMSprop", make_keras_rmsprop}, {"keras.Adam", make_keras_adam},
+};
 
 }  // namespace
 
 const std::vector<std::string>& optimizer_names() {
-  static const std::vector<std::string> names{"SGD",     "RMSprop",   "Adam",          "AdamW",     "Adagrad",
-                                              "Adadelta", "keras.SGD", "keras.RMSprop", "keras.Adam"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Entry& e : kOptimizers) out.push_back(e.name);
+    return out;
+  }();
   return names;
 }
 
 json normalize_optimizer_spec(const json& spec) {
   json out = spec.is_string() ? json{{"name", spec}} : spec;
   PLATEAU_CHECK(out.is_object() && out.contains("name") && out["name"].is_string(),
-                "optimizer spec needs a \"name\" (one of ", join(optimizer_names()), "), got ", spec.dump());
+                "optimizer spec needs a \"name\" (one of ", join(optimizer_names()), "), got ", json_for_message(spec));
   const std::string given = out["name"].get<std::string>();
   for (const auto& n : optimizer_names())
     if (lower(n) == lower(given)) out["name"] = n;
@@ -61,13 +168,8 @@ json normalize_optimizer_spec(const json& spec) {
 
 json parse_optimizer_spec(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\n");
-  if (first != std::string::npos && text[first] == '{') {
-    try {
-      return normalize_optimizer_spec(json::parse(text));
-    } catch (const json::exception& e) {
-      throw Error(cat("optimizer spec is not valid JSON: ", e.what()));
-    }
-  }
+  if (first != std::string::npos && text[first] == '{')
+    return normalize_optimizer_spec(parse_json_text(text, "optimizer spec"));
   return normalize_optimizer_spec(json(text));
 }
 
@@ -75,71 +177,11 @@ std::unique_ptr<Optimizer> make_optimizer(const json& raw_spec, const std::vecto
                                           std::optional<double> lr) {
   const json spec = normalize_optimizer_spec(raw_spec);
   const std::string name = spec["name"].get<std::string>();
-  if (name == "SGD") {
-    SpecArgs a(spec, name, with_clipping({"lr", "momentum", "dampening", "weight_decay", "nesterov"}));
-    return std::make_unique<SGD>(params, SGDOptions{lr.value_or(a.number("lr", 1e-3)), a.number("momentum", 0.0),
-                                                    a.number("dampening", 0.0), a.number("weight_decay", 0.0),
-                                                    a.boolean("nesterov", false), clipping_of(a)});
+  for (const Entry& e : kOptimizers) {
+    if (name != e.name) continue;
+    return SpecArgs(spec, name, {"name"}).build([&](const SpecArgs& a) { return e.make(a, params, lr); });
   }
-  if (name == "RMSprop") {
-    SpecArgs a(spec, name, with_clipping({"lr", "alpha", "eps", "weight_decay", "momentum", "centered"}));
-    return std::make_unique<RMSprop>(
-        params, RMSpropOptions{lr.value_or(a.number("lr", 1e-2)), a.number("alpha", 0.99), a.number("eps", 1e-8),
-                               a.number("weight_decay", 0.0), a.number("momentum", 0.0),
-                               a.boolean("centered", false), clipping_of(a)});
-  }
-  if (name == "Adam" || name == "AdamW") {
-    SpecArgs a(spec, name, with_clipping({"lr", "betas", "eps", "weight_decay", "amsgrad"}));
-    const AdamOptions defaults = name == "AdamW" ? AdamW::defaults() : AdamOptions{};
-    const std::vector<double> betas = a.numbers("betas", {defaults.beta1, defaults.beta2});
-    PLATEAU_CHECK(betas.size() == 2, name, ": betas must be a list of two numbers, got ", spec["betas"].dump());
-    const AdamOptions o{lr.value_or(a.number("lr", defaults.lr)), betas[0], betas[1], a.number("eps", defaults.eps),
-                        a.number("weight_decay", defaults.weight_decay), a.boolean("amsgrad", false),
-                        clipping_of(a)};
-    if (name == "AdamW") return std::make_unique<AdamW>(params, o);
-    return std::make_unique<Adam>(params, o);
-  }
-  if (name == "Adagrad") {
-    SpecArgs a(spec, name, with_clipping({"lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"}));
-    return std::make_unique<Adagrad>(
-        params, AdagradOptions{lr.value_or(a.number("lr", 1e-2)), a.number("lr_decay", 0.0),
-                               a.number("weight_decay", 0.0), a.number("initial_accumulator_value", 0.0),
-                               a.number("eps", 1e-10), clipping_of(a)});
-  }
-  if (name == "Adadelta") {
-    SpecArgs a(spec, name, with_clipping({"lr", "rho", "eps", "weight_decay"}));
-    return std::make_unique<Adadelta>(params,
-                                      AdadeltaOptions{lr.value_or(a.number("lr", 1.0)), a.number("rho", 0.9),
-                                                      a.number("eps", 1e-6), a.number("weight_decay", 0.0),
-                                                      clipping_of(a)});
-  }
-  if (name == "keras.SGD") {
-    SpecArgs a(spec, name, with_clipping({"learning_rate", "momentum", "nesterov", "weight_decay", "decay"}));
-    PLATEAU_CHECK(!a.has("momentum") || spec["momentum"].is_number_float(),
-                  "keras.SGD: momentum must be a float in [0, 1] (as Keras, an int such as 0 is rejected), got ",
-                  spec.contains("momentum") ? spec["momentum"].dump() : "");
-    return std::make_unique<KerasSGD>(params,
-                                      KerasSGDOptions{lr.value_or(a.number("learning_rate", 0.01)),
-                                                      a.number("momentum", 0.0), a.boolean("nesterov", false),
-                                                      keras_common(a)});
-  }
-  if (name == "keras.RMSprop") {
-    SpecArgs a(spec, name,
-               with_clipping({"learning_rate", "rho", "momentum", "epsilon", "centered", "weight_decay", "decay"}));
-    return std::make_unique<KerasRMSprop>(
-        params, KerasRMSpropOptions{lr.value_or(a.number("learning_rate", 1e-3)), a.number("rho", 0.9),
-                                    a.number("momentum", 0.0), a.number("epsilon", 1e-7), a.boolean("centered", false),
-                                    keras_common(a)});
-  }
-  if (name == "keras.Adam") {
-    SpecArgs a(spec, name,
-               with_clipping({"learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad", "weight_decay", "decay"}));
-    return std::make_unique<KerasAdam>(
-        params, KerasAdamOptions{lr.value_or(a.number("learning_rate", 1e-3)), a.number("beta_1", 0.9),
-                                 a.number("beta_2", 0.999), a.number("epsilon", 1e-7), a.boolean("amsgrad", false),
-                                 keras_common(a)});
-  }
-  throw Error(cat("unknown optimizer '", name, "' (valid: ", join(optimizer_names()), ")"));
+  throw Error(cat("unknown optimizer '", printable(name), "' (valid: ", join(optimizer_names()), ")"));
 }
 
 }  // namespace plateau

@@ -14,11 +14,10 @@ double KerasSchedule::lr_at(int64_t t, double base) const {
   return at(static_cast<float>(t), static_cast<float>(initial_.value_or(base)));
 }
 
-KerasExponentialDecay::KerasExponentialDecay(std::optional<double> lr0, double decay_steps, double decay_rate,
-                                             bool staircase)
-    : KerasSchedule(lr0), decay_steps_(static_cast<float>(decay_steps)), decay_rate_(static_cast<float>(decay_rate)),
-      staircase_(staircase) {
-  PLATEAU_CHECK(decay_steps > 0, "keras.ExponentialDecay: decay_steps must be positive, got ", decay_steps);
+KerasExponentialDecay::KerasExponentialDecay(KerasDecayOptions o)
+    : KerasSchedule(o.initial_learning_rate), decay_steps_(static_cast<float>(o.decay_steps)),
+      decay_rate_(static_cast<float>(o.decay_rate)), staircase_(o.staircase) {
+  PLATEAU_CHECK(o.decay_steps > 0, "keras.ExponentialDecay: decay_steps must be positive, got ", o.decay_steps);
 }
 float KerasExponentialDecay::at(float step, float lr0) const {
   float p = step / decay_steps_;
@@ -26,8 +25,8 @@ float KerasExponentialDecay::at(float step, float lr0) const {
   return lr0 * std::pow(decay_rate_, p);
 }
 
-KerasPiecewiseConstantDecay::KerasPiecewiseConstantDecay(std::vector<double> boundaries, std::vector<double> values)
-    : KerasSchedule(std::nullopt), boundaries_(std::move(boundaries)), values_(std::move(values)) {
+KerasPiecewiseConstantDecay::KerasPiecewiseConstantDecay(KerasPiecewiseConstantDecayOptions o)
+    : KerasSchedule(std::nullopt), boundaries_(std::move(o.boundaries)), values_(std::move(o.values)) {
   PLATEAU_CHECK(values_.size() == boundaries_.size() + 1, "keras.PiecewiseConstantDecay: values must have one more ",
                 "element than boundaries, got ", values_.size(), " values and ", boundaries_.size(), " boundaries");
   PLATEAU_CHECK(std::is_sorted(boundaries_.begin(), boundaries_.end()),
@@ -39,11 +38,10 @@ float KerasPiecewiseConstantDecay::at(float step, float) const {
   return static_cast<float>(values_.back());
 }
 
-KerasPolynomialDecay::KerasPolynomialDecay(std::optional<double> lr0, double decay_steps, double end_learning_rate,
-                                           double power, bool cycle)
-    : KerasSchedule(lr0), decay_steps_(static_cast<float>(decay_steps)), end_(static_cast<float>(end_learning_rate)),
-      power_(static_cast<float>(power)), cycle_(cycle) {
-  PLATEAU_CHECK(decay_steps > 0, "keras.PolynomialDecay: decay_steps must be positive, got ", decay_steps);
+KerasPolynomialDecay::KerasPolynomialDecay(KerasPolynomialDecayOptions o)
+    : KerasSchedule(o.initial_learning_rate), decay_steps_(static_cast<float>(o.decay_steps)),
+      end_(static_cast<float>(o.end_learning_rate)), power_(static_cast<float>(o.power)), cycle_(o.cycle) {
+  PLATEAU_CHECK(o.decay_steps > 0, "keras.PolynomialDecay: decay_steps must be positive, got ", o.decay_steps);
 }
 float KerasPolynomialDecay::at(float step, float lr0) const {
   float decay_steps = decay_steps_;
@@ -56,11 +54,10 @@ float KerasPolynomialDecay::at(float step, float lr0) const {
   return (lr0 - end_) * std::pow(1.0f - step / decay_steps, power_) + end_;
 }
 
-KerasInverseTimeDecay::KerasInverseTimeDecay(std::optional<double> lr0, double decay_steps, double decay_rate,
-                                             bool staircase)
-    : KerasSchedule(lr0), decay_steps_(static_cast<float>(decay_steps)), decay_rate_(static_cast<float>(decay_rate)),
-      staircase_(staircase) {
-  PLATEAU_CHECK(decay_steps > 0, "keras.InverseTimeDecay: decay_steps must be positive, got ", decay_steps);
+KerasInverseTimeDecay::KerasInverseTimeDecay(KerasDecayOptions o)
+    : KerasSchedule(o.initial_learning_rate), decay_steps_(static_cast<float>(o.decay_steps)),
+      decay_rate_(static_cast<float>(o.decay_rate)), staircase_(o.staircase) {
+  PLATEAU_CHECK(o.decay_steps > 0, "keras.InverseTimeDecay: decay_steps must be positive, got ", o.decay_steps);
 }
 float KerasInverseTimeDecay::at(float step, float lr0) const {
   float p = step / decay_steps_;
@@ -68,12 +65,11 @@ float KerasInverseTimeDecay::at(float step, float lr0) const {
   return lr0 / (1.0f + decay_rate_ * p);
 }
 
-KerasCosineDecay::KerasCosineDecay(std::optional<double> lr0, double decay_steps, double alpha,
-                                   std::optional<double> warmup_target, double warmup_steps)
-    : KerasSchedule(lr0), decay_steps_(static_cast<float>(decay_steps)), alpha_(static_cast<float>(alpha)),
-      warmup_steps_(static_cast<float>(warmup_steps)) {
-  PLATEAU_CHECK(decay_steps > 0, "keras.CosineDecay: decay_steps must be positive, got ", decay_steps);
-  if (warmup_target) warmup_target_ = static_cast<float>(*warmup_target);
+KerasCosineDecay::KerasCosineDecay(KerasCosineDecayOptions o)
+    : KerasSchedule(o.initial_learning_rate), decay_steps_(static_cast<float>(o.decay_steps)),
+      alpha_(static_cast<float>(o.alpha)), warmup_steps_(static_cast<float>(o.warmup_steps)) {
+  PLATEAU_CHECK(o.decay_steps > 0, "keras.CosineDecay: decay_steps must be positive, got ", o.decay_steps);
+  if (o.warmup_target) warmup_target_ = static_cast<float>(*o.warmup_target);
 }
 float KerasCosineDecay::at(float step, float lr0) const {
   auto decay = [&](float s, float peak) {
@@ -87,12 +83,11 @@ float KerasCosineDecay::at(float step, float lr0) const {
   return decay(step - warmup_steps_, *warmup_target_);
 }
 
-KerasCosineDecayRestarts::KerasCosineDecayRestarts(std::optional<double> lr0, double first_decay_steps,
-                                                   double t_mul, double m_mul, double alpha)
-    : KerasSchedule(lr0), first_decay_steps_(static_cast<float>(first_decay_steps)), t_mul_(static_cast<float>(t_mul)),
-      m_mul_(static_cast<float>(m_mul)), alpha_(static_cast<float>(alpha)) {
-  PLATEAU_CHECK(first_decay_steps > 0, "keras.CosineDecayRestarts: first_decay_steps must be positive, got ",
-                first_decay_steps);
+KerasCosineDecayRestarts::KerasCosineDecayRestarts(KerasCosineDecayRestartsOptions o)
+    : KerasSchedule(o.initial_learning_rate), first_decay_steps_(static_cast<float>(o.first_decay_steps)),
+      t_mul_(static_cast<float>(o.t_mul)), m_mul_(static_cast<float>(o.m_mul)), alpha_(static_cast<float>(o.alpha)) {
+  PLATEAU_CHECK(o.first_decay_steps > 0, "keras.CosineDecayRestarts: first_decay_steps must be positive, got ",
+                o.first_decay_steps);
 }
 float KerasCosineDecayRestarts::at(float step, float lr0) const {
   float fraction = step / first_decay_steps_;

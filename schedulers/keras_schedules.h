@@ -22,10 +22,17 @@ class KerasSchedule : public LRSchedule {
   std::optional<double> initial_;
 };
 
+// The arguments of keras.optimizers.schedules.ExponentialDecay and InverseTimeDecay.
+struct KerasDecayOptions {
+  std::optional<double> initial_learning_rate = std::nullopt;  // absent: the optimizer's lr
+  double decay_steps = 0, decay_rate = 0;                       // required
+  bool staircase = false;
+};
+
 // lr0 · rate^(step/decay_steps); staircase floors the exponent
 class KerasExponentialDecay : public KerasSchedule {
  public:
-  KerasExponentialDecay(std::optional<double> lr0, double decay_steps, double decay_rate, bool staircase);
+  explicit KerasExponentialDecay(KerasDecayOptions options);
   std::string name() const override { return "keras.ExponentialDecay"; }
 
  protected:
@@ -36,10 +43,14 @@ class KerasExponentialDecay : public KerasSchedule {
   bool staircase_;
 };
 
+struct KerasPiecewiseConstantDecayOptions {
+  std::vector<double> boundaries, values;  // required; one more value than boundaries
+};
+
 // values[0] while step ≤ boundaries[0], values[i] while boundaries[i−1] < step ≤ boundaries[i], then values[-1]
 class KerasPiecewiseConstantDecay : public KerasSchedule {
  public:
-  KerasPiecewiseConstantDecay(std::vector<double> boundaries, std::vector<double> values);
+  explicit KerasPiecewiseConstantDecay(KerasPiecewiseConstantDecayOptions options);
   std::string name() const override { return "keras.PiecewiseConstantDecay"; }
 
  protected:
@@ -49,11 +60,17 @@ class KerasPiecewiseConstantDecay : public KerasSchedule {
   std::vector<double> boundaries_, values_;
 };
 
+struct KerasPolynomialDecayOptions {
+  std::optional<double> initial_learning_rate = std::nullopt;  // absent: the optimizer's lr
+  double decay_steps = 0;                                       // required
+  double end_learning_rate = 1e-4, power = 1.0;
+  bool cycle = false;
+};
+
 // (lr0 − end)·(1 − min(step, decay_steps)/decay_steps)^power + end; cycle stretches decay_steps
 class KerasPolynomialDecay : public KerasSchedule {
  public:
-  KerasPolynomialDecay(std::optional<double> lr0, double decay_steps, double end_learning_rate, double power,
-                       bool cycle);
+  explicit KerasPolynomialDecay(KerasPolynomialDecayOptions options);
   std::string name() const override { return "keras.PolynomialDecay"; }
 
  protected:
@@ -67,7 +84,7 @@ class KerasPolynomialDecay : public KerasSchedule {
 // lr0 / (1 + rate·step/decay_steps); staircase floors step/decay_steps
 class KerasInverseTimeDecay : public KerasSchedule {
  public:
-  KerasInverseTimeDecay(std::optional<double> lr0, double decay_steps, double decay_rate, bool staircase);
+  explicit KerasInverseTimeDecay(KerasDecayOptions options);
   std::string name() const override { return "keras.InverseTimeDecay"; }
 
  protected:
@@ -78,11 +95,18 @@ class KerasInverseTimeDecay : public KerasSchedule {
   bool staircase_;
 };
 
+struct KerasCosineDecayOptions {
+  std::optional<double> initial_learning_rate = std::nullopt;  // absent: the optimizer's lr
+  double decay_steps = 0;                                       // required
+  double alpha = 0.0;
+  std::optional<double> warmup_target = std::nullopt;
+  double warmup_steps = 0.0;
+};
+
 // Cosine from lr0 (or, with warmup_target, linear warmup lr0 -> target then cosine from target) to alpha·peak
 class KerasCosineDecay : public KerasSchedule {
  public:
-  KerasCosineDecay(std::optional<double> lr0, double decay_steps, double alpha, std::optional<double> warmup_target,
-                   double warmup_steps);
+  explicit KerasCosineDecay(KerasCosineDecayOptions options);
   std::string name() const override { return "keras.CosineDecay"; }
 
  protected:
@@ -94,11 +118,16 @@ class KerasCosineDecay : public KerasSchedule {
   float warmup_steps_;
 };
 
+struct KerasCosineDecayRestartsOptions {
+  std::optional<double> initial_learning_rate = std::nullopt;  // absent: the optimizer's lr
+  double first_decay_steps = 0;                                 // required
+  double t_mul = 2.0, m_mul = 1.0, alpha = 0.0;
+};
+
 // SGDR in Keras' form: periods first_decay_steps·t_mul^i, peaks lr0·m_mul^i, floor alpha·lr0 (not scaled by m_mul)
 class KerasCosineDecayRestarts : public KerasSchedule {
  public:
-  KerasCosineDecayRestarts(std::optional<double> lr0, double first_decay_steps, double t_mul, double m_mul,
-                           double alpha);
+  explicit KerasCosineDecayRestarts(KerasCosineDecayRestartsOptions options);
   std::string name() const override { return "keras.CosineDecayRestarts"; }
 
  protected:

@@ -10,9 +10,13 @@
 namespace plateau {
 
 // base · gamma^⌊t / step_size⌋
+struct StepLROptions {
+  int64_t step_size = 0;  // required
+  double gamma = 0.1;
+};
 class StepLR : public LRSchedule {
  public:
-  StepLR(int64_t step_size, double gamma = 0.1);
+  explicit StepLR(StepLROptions options);
   std::string name() const override { return "StepLR"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -22,9 +26,13 @@ class StepLR : public LRSchedule {
 };
 
 // base · gamma^(number of milestones ≤ t)  (bisect_right: the change happens AT the milestone)
+struct MultiStepLROptions {
+  std::vector<int64_t> milestones;  // required
+  double gamma = 0.1;
+};
 class MultiStepLR : public LRSchedule {
  public:
-  MultiStepLR(std::vector<int64_t> milestones, double gamma = 0.1);
+  explicit MultiStepLR(MultiStepLROptions options);
   std::string name() const override { return "MultiStepLR"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -34,9 +42,12 @@ class MultiStepLR : public LRSchedule {
 };
 
 // base · gamma^t
+struct ExponentialLROptions {
+  double gamma = 0.0;  // required
+};
 class ExponentialLR : public LRSchedule {
  public:
-  explicit ExponentialLR(double gamma);
+  explicit ExponentialLR(ExponentialLROptions options);
   std::string name() const override { return "ExponentialLR"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -45,9 +56,13 @@ class ExponentialLR : public LRSchedule {
 };
 
 // eta_min + (base − eta_min)·(1 + cos(π·t/T_max))/2, periodic past T_max as PyTorch's is
+struct CosineAnnealingLROptions {
+  int64_t T_max = 0;  // required
+  double eta_min = 0.0;
+};
 class CosineAnnealingLR : public LRSchedule {
  public:
-  CosineAnnealingLR(int64_t T_max, double eta_min = 0.0);
+  explicit CosineAnnealingLR(CosineAnnealingLROptions options);
   std::string name() const override { return "CosineAnnealingLR"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -57,9 +72,14 @@ class CosineAnnealingLR : public LRSchedule {
 };
 
 // SGDR: cosine from base to eta_min over T_i steps, then a restart with T_i ·= T_mult
+struct CosineAnnealingWarmRestartsOptions {
+  int64_t T_0 = 0;  // required
+  int64_t T_mult = 1;
+  double eta_min = 0.0;
+};
 class CosineAnnealingWarmRestarts : public LRSchedule {
  public:
-  CosineAnnealingWarmRestarts(int64_t T_0, int64_t T_mult = 1, double eta_min = 0.0);
+  explicit CosineAnnealingWarmRestarts(CosineAnnealingWarmRestartsOptions options);
   std::string name() const override { return "CosineAnnealingWarmRestarts"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -69,9 +89,13 @@ class CosineAnnealingWarmRestarts : public LRSchedule {
 };
 
 // base · (start_factor + (end_factor − start_factor)·min(t, total_iters)/total_iters)
+struct LinearLROptions {
+  double start_factor = 1.0 / 3, end_factor = 1.0;
+  int64_t total_iters = 5;
+};
 class LinearLR : public LRSchedule {
  public:
-  LinearLR(double start_factor = 1.0 / 3, double end_factor = 1.0, int64_t total_iters = 5);
+  explicit LinearLR(LinearLROptions options);
   std::string name() const override { return "LinearLR"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -81,9 +105,13 @@ class LinearLR : public LRSchedule {
 };
 
 // base · factor while t < total_iters, then base
+struct ConstantLROptions {
+  double factor = 1.0 / 3;
+  int64_t total_iters = 5;
+};
 class ConstantLR : public LRSchedule {
  public:
-  ConstantLR(double factor = 1.0 / 3, int64_t total_iters = 5);
+  explicit ConstantLR(ConstantLROptions options);
   std::string name() const override { return "ConstantLR"; }
   double lr_at(int64_t t, double base) const override;
 
@@ -93,9 +121,13 @@ class ConstantLR : public LRSchedule {
 };
 
 // base · (1 − min(t, total_iters)/total_iters)^power
+struct PolynomialLROptions {
+  int64_t total_iters = 5;
+  double power = 1.0;
+};
 class PolynomialLR : public LRSchedule {
  public:
-  PolynomialLR(int64_t total_iters = 5, double power = 1.0);
+  explicit PolynomialLR(PolynomialLROptions options);
   std::string name() const override { return "PolynomialLR"; }
   double lr_at(int64_t t, double base) const override;
 
