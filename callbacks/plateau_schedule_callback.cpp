@@ -23,12 +23,10 @@ void PlateauScheduleCallback::on_epoch_end(TrainingState& s) {
   s.logs["learning_rate"] = s.lr();
   auto it = s.logs.find(monitor_);
   if (it == s.logs.end()) return;
-  const double old_lr = s.lr();
   const int64_t bad = plateau_->num_bad_epochs();
-  if (plateau_->step(it->second))
-    s.lr_changes.push_back({s.epoch, name(), old_lr, s.lr(),
-                            cat(monitor_, " ", it->second, " not better than ", plateau_->best(), " for ", bad + 1,
-                                " epochs")});
+  if (const auto lrs = plateau_->next_lrs(it->second))
+    s.set_group_lrs(*lrs, name(),
+                    cat(monitor_, " ", it->second, " not better than ", plateau_->best(), " for ", bad + 1, " epochs"));
 }
 
 nlohmann::json PlateauScheduleCallback::state_dict() const {

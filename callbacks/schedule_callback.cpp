@@ -15,39 +15,30 @@ void ScheduleCallback::on_train_begin(TrainingState& s) {
   scheduler_ = std::make_unique<Scheduler>(make_schedule(spec_), *s.optimizer);
   // Continue from where the optimizer is: a resumed run is at its epoch / iteration count.
   scheduler_->set_step(scheduler_->schedule().unit() == ScheduleUnit::Epoch ? s.epoch : s.optimizer->step_count());
-  lr_at_epoch_begin_ = s.lr();
 }
 
 nlohmann::json ScheduleCallback::state_dict() const {
-  return {{"lr_at_epoch_begin", lr_at_epoch_begin_}, {"step", scheduler_ ? scheduler_->last_step() : 0}};
+  return {{"step", scheduler_ ? scheduler_->last_step() : 0}};
 }
 
 void ScheduleCallback::load_state_dict(const JsonField& state) {
-  const double lr = state.at("lr_at_epoch_begin").number();
   // The step last applied: a run stopped after a batch still had that batch's lr in effect.
   const int64_t step = state.at("step").integer(0, std::numeric_limits<int64_t>::max());
-  lr_at_epoch_begin_ = lr;
   if (scheduler_) scheduler_->restore_step(step);
 }
 
 void ScheduleCallback::on_epoch_begin(TrainingState& s) {
-  lr_at_epoch_begin_ = s.lr();
-  if (scheduler_->schedule().unit() != ScheduleUnit::Epoch) return;
-  const double old_lr = s.lr();
-  scheduler_->set_step(s.epoch);
-  if (s.lr() != old_lr) s.lr_changes.push_back({s.epoch, name_, old_lr, s.lr(), cat("epoch ", s.epoch)});
-  lr_at_epoch_begin_ = s.lr();
+  if (scheduler_->schedule().unit() == ScheduleUnit::Epoch)
+    s.set_group_lrs(scheduler_->move_to(s.epoch), name_, cat("epoch ", s.epoch));
 }
 
 void ScheduleCallback::on_batch_begin(TrainingState& s) {
-  if (scheduler_->schedule().unit() == ScheduleUnit::Batch) scheduler_->set_step(s.optimizer->step_count());
+  // A batch schedule moves the lr every step: its changes in one epoch are recorded as one.
+  if (scheduler_->schedule().unit() == ScheduleUnit::Batch)
+    s.set_group_lrs(scheduler_->move_to(s.optimizer->step_count()), name_, cat("over ", s.batch + 1, " steps"),
+                    /*per_batch=*/true);
 }
 
-void ScheduleCallback::on_epoch_end(TrainingState& s) {
-  // A batch schedule changes the lr every step: one summary line per epoch.
-  if (scheduler_->schedule().unit() == ScheduleUnit::Batch && s.lr() != lr_at_epoch_begin_)
-    s.lr_changes.push_back({s.epoch, name_, lr_at_epoch_begin_, s.lr(), cat("over ", s.batch + 1, " steps")});
-  s.logs["learning_rate"] = s.lr();
-}
+void ScheduleCallback::on_epoch_end(TrainingState& s) { s.logs["learning_rate"] = s.lr(); }
 
 }  // namespace plateau::callbacks

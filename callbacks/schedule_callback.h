@@ -28,7 +28,6 @@ class ScheduleCallback : public Callback {
   nlohmann::json spec_;
   std::string name_;
   std::unique_ptr<Scheduler> scheduler_;
-  double lr_at_epoch_begin_ = 0.0;
 };
 
 }  // namespace plateau::callbacks

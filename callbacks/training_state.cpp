@@ -29,9 +29,25 @@ double TrainingState::lr() const {
 }
 
 void TrainingState::set_lr(double lr, const std::string& source, const std::string& reason) {
-  const double old_lr = this->lr();
-  for (ParamGroup& g : optimizer->param_groups()) g.lr = lr;
-  if (old_lr != lr) lr_changes.push_back({epoch, source, old_lr, lr, reason});
+  set_group_lrs(std::vector<double>(optimizer->param_groups().size(), lr), source, reason);
+}
+
+void TrainingState::set_group_lrs(const std::vector<double>& lrs, const std::string& source,
+                                  const std::string& reason, bool per_batch) {
+  auto& groups = optimizer->param_groups();
+  PLATEAU_CHECK(lrs.size() == groups.size(), source, ": ", lrs.size(), " learning rates for ", groups.size(),
+                " parameter groups");
+  const double old_lr = lr();
+  for (size_t g = 0; g < groups.size(); ++g) groups[g].lr = lrs[g];
+  const double new_lr = lr();
+  if (per_batch && !lr_changes.empty() && lr_changes.back().source == source && lr_changes.back().epoch == epoch) {
+    LrChange& merged = lr_changes.back();  // this epoch's record: the lr it started from, and where it is now
+    merged.new_lr = new_lr;
+    merged.reason = reason;
+    if (merged.new_lr == merged.old_lr) lr_changes.pop_back();
+    return;
+  }
+  if (old_lr != new_lr) lr_changes.push_back({epoch, source, old_lr, new_lr, reason});
 }
 
 bool TrainingState::has_key(const std::string& key) const {

@@ -1,7 +1,7 @@
 #pragma once
 // TrainingState: the one object every callback hook receives (Keras passes `logs` and reaches the
-// model through self.model). Callbacks write back only stop_training and the optimizer's lr
-// (through set_lr, which records the change for the LR log).
+// model through self.model). Callbacks write back only stop_training and the optimizer's lr, and the
+// lr only through set_lr / set_group_lrs, which record every change for the LR log and results.json.
 
 #include <cstdint>
 #include <functional>
@@ -48,8 +48,13 @@ struct TrainingState {
   std::function<void(const std::string&)> print = [](const std::string&) {};  // a line for the user
 
   double lr() const;  // group 0's lr
-  // Sets every group's lr and records the change (nothing is recorded when the lr is unchanged).
+  // The one way an lr changes during fit(): sets every group's lr, or each group's own (a PyTorch
+  // schedule scales each group's initial_lr), and records the change of group 0's lr — nothing when it
+  // is unchanged. `per_batch`: a schedule that moves the lr every step is recorded once an epoch, the
+  // changes of that epoch merged into one ("over N steps").
   void set_lr(double lr, const std::string& source, const std::string& reason);
+  void set_group_lrs(const std::vector<double>& lrs, const std::string& source, const std::string& reason,
+                     bool per_batch = false);
   bool has_key(const std::string& key) const;  // in epoch_keys or occasional_keys
   std::string known_keys() const;              // "accuracy, loss, val_accuracy, val_loss"
 };

@@ -29,6 +29,13 @@ bool ReduceLROnPlateau::is_better(double v) const {
 }
 
 bool ReduceLROnPlateau::step(double metric) {
+  const std::optional<std::vector<double>> lrs = next_lrs(metric);
+  if (!lrs) return false;
+  for (size_t g = 0; g < lrs->size(); ++g) optimizer_.param_groups()[g].lr = (*lrs)[g];
+  return true;
+}
+
+std::optional<std::vector<double>> ReduceLROnPlateau::next_lrs(double metric) {
   ++last_epoch_;
   if (is_better(metric)) {
     best_ = metric;
@@ -40,20 +47,18 @@ bool ReduceLROnPlateau::step(double metric) {
     --cooldown_counter_;
     num_bad_epochs_ = 0;  // ignore any bad epochs in cooldown
   }
+  if (num_bad_epochs_ <= options_.patience) return std::nullopt;
+  std::vector<double> lrs;
   bool reduced = false;
-  if (num_bad_epochs_ > options_.patience) {
-    for (ParamGroup& g : optimizer_.param_groups()) {
-      const double old_lr = g.lr;
-      const double new_lr = std::max(old_lr * options_.factor, options_.min_lr);
-      if (old_lr - new_lr > options_.eps) {
-        g.lr = new_lr;
-        reduced = true;
-      }
-    }
-    cooldown_counter_ = options_.cooldown;
-    num_bad_epochs_ = 0;
+  for (const ParamGroup& g : optimizer_.param_groups()) {
+    const double new_lr = std::max(g.lr * options_.factor, options_.min_lr);
+    reduced = reduced || g.lr - new_lr > options_.eps;
+    lrs.push_back(g.lr - new_lr > options_.eps ? new_lr : g.lr);
   }
-  return reduced;
+  cooldown_counter_ = options_.cooldown;
+  num_bad_epochs_ = 0;
+  if (!reduced) return std::nullopt;
+  return lrs;
 }
 
 nlohmann::json ReduceLROnPlateau::state_dict() const {

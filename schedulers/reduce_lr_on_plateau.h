@@ -9,6 +9,7 @@
 // Keras' callback of the same name follows different rules (callbacks/).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,11 @@ class ReduceLROnPlateau {
  public:
   ReduceLROnPlateau(Optimizer& optimizer, ReduceLROnPlateauOptions options);
 
-  // Returns true when this call reduced the lr of some group.
+  // Returns true when this call reduced the lr of some group (writing the new lrs into the optimizer).
   bool step(double metric);
+  // The same decision without the write: each group's new lr when this metric reduces some, else
+  // nullopt. fit()'s adapter sets them through TrainingState::set_group_lrs.
+  std::optional<std::vector<double>> next_lrs(double metric);
 
   double best() const { return best_; }
   int64_t num_bad_epochs() const { return num_bad_epochs_; }

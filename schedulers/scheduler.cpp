@@ -13,14 +13,17 @@ Scheduler::Scheduler(std::unique_ptr<LRSchedule> schedule, Optimizer& optimizer)
                 " has no momentum or beta1 to cycle; set \"cycle_momentum\": false");
   if (auto base = schedule_->initial_lr_override())
     for (ParamGroup& g : optimizer_.param_groups()) g.initial_lr = *base;
-  apply();
+  set_step(0);
 }
 
-void Scheduler::apply() {
-  schedule_->check_step(t_);
+std::vector<double> Scheduler::move_to(int64_t t) {
+  PLATEAU_CHECK(t >= 0, "Scheduler: step must be non-negative, got ", t);
+  schedule_->check_step(t);
+  t_ = t;
   const std::optional<double> momentum = schedule_->momentum_at(t_);
+  std::vector<double> lrs;
   for (ParamGroup& g : optimizer_.param_groups()) {
-    g.lr = schedule_->lr_at(t_, g.initial_lr);
+    lrs.push_back(schedule_->lr_at(t_, g.initial_lr));
     if (momentum) {
       if (optimizer_.uses_beta1()) {
         g.beta1 = *momentum;
@@ -29,17 +32,14 @@ void Scheduler::apply() {
       }
     }
   }
+  return lrs;
 }
 
-void Scheduler::step() {
-  ++t_;
-  apply();
-}
+void Scheduler::step() { set_step(t_ + 1); }
 
 void Scheduler::set_step(int64_t t) {
-  PLATEAU_CHECK(t >= 0, "Scheduler: step must be non-negative, got ", t);
-  t_ = t;
-  apply();
+  const std::vector<double> lrs = move_to(t);
+  for (size_t g = 0; g < lrs.size(); ++g) optimizer_.param_groups()[g].lr = lrs[g];
 }
 
 void Scheduler::restore_step(int64_t t) {

@@ -17,7 +17,10 @@ class Scheduler {
   Scheduler(std::unique_ptr<LRSchedule> schedule, Optimizer& optimizer);
 
   void step();
-  void set_step(int64_t t);  // jump to step t (a callback driving it from the epoch or iteration count)
+  void set_step(int64_t t);  // jump to step t and write its lrs (and cycled momentum) into the optimizer
+  // Jumps to step t and writes the cycled momentum (or beta1), but returns the lrs of step t, one per
+  // group, for the caller to set: fit()'s schedule callback sets them through TrainingState::set_group_lrs.
+  std::vector<double> move_to(int64_t t);
   // Sets t without touching the optimizer, whose restored state already holds step t's values.
   void restore_step(int64_t t);
   int64_t last_step() const { return t_; }  // number of step() calls so far
@@ -27,7 +30,6 @@ class Scheduler {
   void load_state_dict(const JsonField& state);  // sets t and applies it
 
  private:
-  void apply();
 
   std::unique_ptr<LRSchedule> schedule_;
   Optimizer& optimizer_;
