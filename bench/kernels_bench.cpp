@@ -12,7 +12,6 @@
 #include "core/ops/max_pool2d.h"
 #include "core/random.h"
 #include "core/threads.h"
-#include "training/step_profiler.h"
 
 namespace plateau {
 namespace {
@@ -22,7 +21,7 @@ namespace {
 double sgemm_ceiling() {
   static std::map<int, double> ceiling;  // by thread count
   double& c = ceiling[num_threads()];
-  if (c == 0) c = measure_sgemm_gflops() * 1e9;
+  if (c == 0) c = ops::measure_sgemm_gflops() * 1e9;
   return c;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/shape.h"
@@ -50,6 +52,9 @@ class Tensor {
   int64_t numel_ = 0;
   std::unique_ptr<float, Free> data_;
 };
+
+// Named tensors in order: a module's parameters and buffers, an optimizer's slots, a file's tensors.
+using StateDict = std::vector<std::pair<std::string, Tensor>>;
 
 // True when both have the same shape and the same bytes.
 bool identical(const Tensor& a, const Tensor& b);

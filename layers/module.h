@@ -13,8 +13,6 @@
 
 namespace plateau {
 
-using StateDict = std::vector<std::pair<std::string, Tensor>>;
-
 class Module {
  public:
   virtual ~Module() = default;

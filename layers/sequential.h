@@ -19,7 +19,7 @@ class Sequential : public Module {
   Sequential& add(std::unique_ptr<Layer> layer);
   template <typename L>
   Sequential& add(L layer) {
-    return add(std::unique_ptr<Layer>(new L(std::move(layer))));
+    return add(std::unique_ptr<Layer>(std::make_unique<L>(std::move(layer))));
   }
 
   // input: per-sample shape (C,H,W) or (F). Builds every layer; errors name the failing layer.

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 namespace {
@@ -40,7 +41,7 @@ void Adadelta::update(const ParamGroup& group, ParamState& state, Tensor& param,
   const float* g = grad.data();
   float* v = state.slots["square_avg"].data();
   float* u = state.slots["acc_delta"].data();
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double d = g[i] + wd * p[i];
     const double vi = rho * v[i] + (1.0 - rho) * d * d;
     v[i] = static_cast<float>(vi);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 namespace {
@@ -41,7 +42,7 @@ void Adagrad::update(const ParamGroup& group, ParamState& state, Tensor& param, 
   float* p = param.data();
   const float* g = grad.data();
   float* sum = state.slots["sum"].data();
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double d = g[i] + wd * p[i];
     const double s = sum[i] + d * d;
     sum[i] = static_cast<float>(s);

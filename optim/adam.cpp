@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 namespace {
@@ -58,7 +59,7 @@ void Adam::update(const ParamGroup& group, ParamState& state, Tensor& param, con
   float* m = state.slots["exp_avg"].data();
   float* v = state.slots["exp_avg_sq"].data();
   float* vmax = amsgrad ? state.slots["max_exp_avg_sq"].data() : nullptr;
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     double w = p[i];
     double d = g[i];
     if (decoupled) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 
@@ -42,7 +43,7 @@ void KerasAdam::keras_update(const ParamGroup& group, double lr, int64_t iterati
   float* m = state.slots["m"].data();
   float* v = state.slots["v"].data();
   float* vhat = amsgrad ? state.slots["v_hat"].data() : nullptr;
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double mi = m[i] + (g[i] - m[i]) * (1.0 - b1);
     const double vi = v[i] + (static_cast<double>(g[i]) * g[i] - v[i]) * (1.0 - b2);
     m[i] = static_cast<float>(mi);

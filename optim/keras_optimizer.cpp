@@ -1,6 +1,7 @@
 #include "optim/keras_optimizer.h"
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 namespace {
@@ -31,7 +32,7 @@ void KerasOptimizer::update(const ParamGroup& group, ParamState& state, Tensor& 
   if (group.weight_decay > 0.0) {
     const double k = group.weight_decay * lr;
     float* p = param.data();
-    for_each_element(param.numel(), [&](int64_t i) { p[i] = static_cast<float>(p[i] - p[i] * k); });
+    ops::for_each_element(param.numel(), [&](int64_t i) { p[i] = static_cast<float>(p[i] - p[i] * k); });
   }
   keras_update(group, lr, step_count(), state, param, grad);
 }

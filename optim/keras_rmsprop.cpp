@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 
@@ -38,7 +39,7 @@ void KerasRMSprop::keras_update(const ParamGroup& group, double lr, int64_t, Par
   float* v = state.slots["velocity"].data();
   float* a = centered ? state.slots["average_gradient"].data() : nullptr;
   float* mom = mu > 0.0 ? state.slots["momentum"].data() : nullptr;
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double vi = rho * v[i] + (1.0 - rho) * g[i] * g[i];
     v[i] = static_cast<float>(vi);
     double den = vi + eps;

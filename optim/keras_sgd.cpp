@@ -1,6 +1,7 @@
 #include "optim/keras_sgd.h"
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 
@@ -26,13 +27,13 @@ void KerasSGD::keras_update(const ParamGroup& group, double lr, int64_t, ParamSt
   float* w = param.data();
   const float* g = grad.data();
   if (mu == 0.0 && !state.slots.count("momentum")) {
-    for_each_element(param.numel(), [&](int64_t i) { w[i] = static_cast<float>(w[i] - lr * g[i]); });
+    ops::for_each_element(param.numel(), [&](int64_t i) { w[i] = static_cast<float>(w[i] - lr * g[i]); });
     return;
   }
   if (!state.slots.count("momentum")) state.slots["momentum"] = Tensor(param.shape());
   float* m = state.slots["momentum"].data();
   const bool nesterov = options_.nesterov;
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double v = mu * m[i] - lr * g[i];
     m[i] = static_cast<float>(v);
     w[i] = static_cast<float>(w[i] + (nesterov ? mu * v - lr * g[i] : v));

@@ -43,7 +43,7 @@ struct ParamState {
 // Everything an optimizer must restore: scalars as JSON, slot tensors named "<group>.<index>.<slot>".
 struct OptimizerState {
   nlohmann::json scalars;
-  std::vector<std::pair<std::string, Tensor>> tensors;
+  StateDict tensors;
 };
 
 class Optimizer {
@@ -98,13 +98,5 @@ class Optimizer {
 
 // One group holding all of `params` with the given lr (and initial_lr = lr).
 std::vector<ParamGroup> single_group(const std::vector<Variable>& params, double lr, double weight_decay = 0.0);
-
-// Elementwise loop helper for update(): calls f(i) for i in [0, n), in parallel for large n
-// (each element is independent, so the result does not depend on the thread count).
-template <typename F>
-void for_each_element(int64_t n, F f) {
-#pragma omp parallel for schedule(static) if (n > 32768)
-  for (int64_t i = 0; i < n; ++i) f(i);
-}
 
 }  // namespace plateau

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 namespace {
@@ -50,7 +51,7 @@ void RMSprop::update(const ParamGroup& group, ParamState& state, Tensor& param, 
   float* v = state.slots["square_avg"].data();
   float* a = centered ? state.slots["grad_avg"].data() : nullptr;
   float* buf = mu > 0.0 ? state.slots["momentum_buffer"].data() : nullptr;
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double d = g[i] + wd * p[i];
     const double sq = alpha * v[i] + (1.0 - alpha) * d * d;
     v[i] = static_cast<float>(sq);

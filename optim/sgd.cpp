@@ -1,6 +1,7 @@
 #include "optim/sgd.h"
 
 #include "core/error.h"
+#include "core/ops/parallel.h"
 
 namespace plateau {
 namespace {
@@ -37,13 +38,13 @@ void SGD::update(const ParamGroup& group, ParamState& state, Tensor& param, cons
   float* p = param.data();
   const float* g = grad.data();
   if (mu == 0.0) {
-    for_each_element(param.numel(), [&](int64_t i) { p[i] = static_cast<float>(p[i] - lr * (g[i] + wd * p[i])); });
+    ops::for_each_element(param.numel(), [&](int64_t i) { p[i] = static_cast<float>(p[i] - lr * (g[i] + wd * p[i])); });
     return;
   }
   const bool first = !state.slots.count("momentum_buffer");
   if (first) state.slots["momentum_buffer"] = Tensor(param.shape());
   float* buf = state.slots["momentum_buffer"].data();
-  for_each_element(param.numel(), [&](int64_t i) {
+  ops::for_each_element(param.numel(), [&](int64_t i) {
     const double d = g[i] + wd * p[i];
     const double b = first ? d : mu * buf[i] + (1.0 - damp) * d;
     buf[i] = static_cast<float>(b);

@@ -38,18 +38,6 @@ double StepProfile::accounted_ms() const {
   return sum;
 }
 
-double measure_sgemm_gflops() {
-  Rng rng(1);
-  const Tensor a = uniform_tensor({512, 512}, -1, 1, rng), b = uniform_tensor({512, 512}, -1, 1, rng);
-  double best = 0;
-  for (int i = 0; i < 20; ++i) {
-    const auto t = Clock::now();
-    const Tensor c = ops::matmul_forward(a, b);
-    best = std::max(best, 2.0 * 512 * 512 * 512 / (ms_since(t) * 1e6));
-  }
-  return best;
-}
-
 StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_size, int64_t steps) {
   PLATEAU_CHECK(steps >= 1 && batch_size >= 1, "profile: steps and batch size must be positive, got ", steps, " and ",
                 batch_size);
@@ -63,7 +51,7 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
   StepProfile p;
   p.batch_size = batch_size;
   p.steps = steps;
-  p.ceiling_gflops = measure_sgemm_gflops();
+  p.ceiling_gflops = ops::measure_sgemm_gflops();
   // one row per step of the model: a layer, or a fused BatchNormalization + MaxPooling2D pair
   const auto& plan = net.steps();
   const size_t L = plan.size();

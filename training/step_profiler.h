@@ -37,6 +37,5 @@ struct StepProfile {
 StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_size, int64_t steps);
 std::string format_profile(const StepProfile& p);
 std::string chrome_trace_json(const StepProfile& p);  // chrome://tracing / Perfetto trace-event format
-double measure_sgemm_gflops();                        // best of 20 512×512×512 products
 
 }  // namespace plateau

@@ -14,7 +14,7 @@
 namespace plateau::io {
 
 struct TensorFile {
-  std::vector<std::pair<std::string, Tensor>> tensors;  // in file order of data offsets
+  StateDict tensors;  // in file order of data offsets
   std::map<std::string, std::string> metadata;
 
   bool contains(const std::string& name) const;

@@ -133,12 +133,6 @@ void col2im(const float* dcol, const Geometry& g, const Conv2dParams& p, float* 
       }
 }
 
-}  // namespace
-
-int64_t conv_output_size(int64_t in, int64_t kernel, int stride, int pad_before, int pad_after) {
-  return (in + pad_before + pad_after - kernel) / stride + 1;
-}
-
 // Per-thread scratch buffers, kept between calls so a training step allocates them only once.
 // Tensors, so they are 64-byte aligned whatever the thread.
 Tensor& scratch(int which, size_t size) {
@@ -146,6 +140,12 @@ Tensor& scratch(int which, size_t size) {
   if (buffers[which].numel() < static_cast<int64_t>(size))
     buffers[which] = Tensor::uninitialized(Shape{static_cast<int64_t>(size)});
   return buffers[which];
+}
+
+}  // namespace
+
+int64_t conv_output_size(int64_t in, int64_t kernel, int stride, int pad_before, int pad_after) {
+  return (in + pad_before + pad_after - kernel) / stride + 1;
 }
 
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu) {

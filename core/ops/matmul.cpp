@@ -1,10 +1,13 @@
 #include "core/ops/matmul.h"
 
+#include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "core/error.h"
 #include "core/ops/eigen_view.h"
 #include "core/ops/parallel.h"
+#include "core/random.h"
 
 namespace plateau::ops {
 namespace {
@@ -81,6 +84,19 @@ LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   add_in_order(dw_parts, g.dw);
   if (has_bias) add_in_order(db_parts, g.db);
   return g;
+}
+
+double measure_sgemm_gflops() {
+  Rng rng(1);
+  const Tensor a = uniform_tensor({512, 512}, -1, 1, rng), b = uniform_tensor({512, 512}, -1, 1, rng);
+  double best = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const Tensor c = matmul_forward(a, b);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    best = std::max(best, 2.0 * 512 * 512 * 512 / (ms * 1e6));
+  }
+  return best;
 }
 
 }  // namespace plateau::ops

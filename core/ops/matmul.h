@@ -22,4 +22,8 @@ struct LinearGrads {
 };
 LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool has_bias);
 
+// This machine's SGEMM ceiling at the current thread count: the best of 20 512x512x512 products, in
+// GFLOP/s (the yardstick of plateau profile and the kernel benchmarks).
+double measure_sgemm_gflops();
+
 }  // namespace plateau::ops

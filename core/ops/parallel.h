@@ -12,6 +12,14 @@
 
 namespace plateau::ops {
 
+// Calls f(i) for i in [0, n), in parallel for large n: for elementwise updates (an optimizer's), where
+// each element is independent and so the result cannot depend on the thread count.
+template <typename F>
+void for_each_element(int64_t n, F f) {
+#pragma omp parallel for schedule(static) if (n > 32768)
+  for (int64_t i = 0; i < n; ++i) f(i);
+}
+
 inline int64_t slice_count(int64_t n, int64_t slice) { return n <= 0 ? 0 : (n + slice - 1) / slice; }
 
 // Calls body(index, begin, end) for slice index = 0 … slice_count-1, covering [0, n).
