@@ -1,5 +1,6 @@
 #include "callbacks/progress_bar.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace plateau::callbacks {
@@ -34,10 +35,10 @@ std::string ProgressBar::metrics_text(const Logs& logs) const {
   return out;
 }
 
-std::string ProgressBar::line(const TrainingState& s, int64_t done, double elapsed, bool final) const {
-  const int64_t total = s.steps_per_epoch;
+std::string ProgressBar::line(const TrainingState& s, double elapsed, bool final) const {
+  const int64_t total = s.steps_per_epoch, done = s.batch + 1, timed = done - std::max<int64_t>(timed_from_, 0);
   std::string text = std::to_string(done) + "/" + std::to_string(total);
-  const double per_step = done > 0 ? elapsed / static_cast<double>(done) : 0.0;
+  const double per_step = timed > 0 ? elapsed / static_cast<double>(timed) : 0.0;
   char step_time[32];
   std::snprintf(step_time, sizeof step_time, "%.0fms/step", per_step * 1000.0);
   if (interactive_) {
@@ -58,10 +59,25 @@ std::string ProgressBar::line(const TrainingState& s, int64_t done, double elaps
   return text + metrics_text(s.logs);
 }
 
+void ProgressBar::on_train_begin(TrainingState&) { timed_from_ = -1; }
+
 void ProgressBar::on_epoch_begin(TrainingState& s) {
   epoch_start_ = last_draw_ = std::chrono::steady_clock::now();
+  timed_from_ = 0;
   if (verbose_ > 0) {
     std::fprintf(out_, "Epoch %lld/%lld\n", static_cast<long long>(s.epoch + 1), static_cast<long long>(s.epochs));
+    std::fflush(out_);
+  }
+}
+
+void ProgressBar::on_batch_begin(TrainingState& s) {
+  if (timed_from_ >= 0) return;
+  // Resumed in the middle of this epoch: no on_epoch_begin in this process, so the clock starts here.
+  epoch_start_ = last_draw_ = std::chrono::steady_clock::now();
+  timed_from_ = s.batch;
+  if (verbose_ > 0) {
+    std::fprintf(out_, "Epoch %lld/%lld (resumed at batch %lld)\n", static_cast<long long>(s.epoch + 1),
+                 static_cast<long long>(s.epochs), static_cast<long long>(s.batch + 1));
     std::fflush(out_);
   }
 }
@@ -73,7 +89,7 @@ void ProgressBar::on_batch_end(TrainingState& s) {
   if (!last && std::chrono::duration<double>(now - last_draw_).count() < 0.1) return;  // ~10 redraws a second
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - epoch_start_).count();
-  std::fprintf(out_, "\r\033[K%s", line(s, s.batch + 1, elapsed, false).c_str());
+  std::fprintf(out_, "\r\033[K%s", line(s, elapsed, false).c_str());
   std::fflush(out_);
 }
 
@@ -81,7 +97,7 @@ void ProgressBar::on_epoch_end(TrainingState& s) {
   if (verbose_ == 0) return;
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start_).count();
-  std::fprintf(out_, "%s%s\n", interactive_ ? "\r\033[K" : "", line(s, s.batch + 1, elapsed, true).c_str());
+  std::fprintf(out_, "%s%s\n", interactive_ ? "\r\033[K" : "", line(s, elapsed, true).c_str());
   std::fflush(out_);
 }
 

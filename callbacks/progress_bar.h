@@ -15,7 +15,9 @@ class ProgressBar : public Callback {
  public:
   ProgressBar(int verbose, bool interactive, std::FILE* out = stdout);
   std::string name() const override { return "ProgressBar"; }
+  void on_train_begin(TrainingState& s) override;
   void on_epoch_begin(TrainingState& s) override;
+  void on_batch_begin(TrainingState& s) override;
   void on_batch_end(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
 
@@ -23,12 +25,15 @@ class ProgressBar : public Callback {
 
  private:
   std::string metrics_text(const Logs& logs) const;
-  std::string line(const TrainingState& s, int64_t done, double elapsed, bool final) const;
+  std::string line(const TrainingState& s, double elapsed, bool final) const;
 
   int verbose_;
   bool interactive_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point epoch_start_, last_draw_;
+  // The batch the clock started at: 0, or where a run resumed in the middle of an epoch (its earlier
+  // batches ran in another process, so time and ms/step count only those run here). -1: not started.
+  int64_t timed_from_ = -1;
 };
 
 }  // namespace plateau::callbacks

@@ -15,6 +15,25 @@ void ScheduleCallback::on_train_begin(TrainingState& s) {
   scheduler_ = std::make_unique<Scheduler>(make_schedule(spec_), *s.optimizer);
   // Continue from where the optimizer is: a resumed run is at its epoch / iteration count.
   scheduler_->set_step(scheduler_->schedule().unit() == ScheduleUnit::Epoch ? s.epoch : s.optimizer->step_count());
+  if (scheduler_->schedule().unit() == ScheduleUnit::Batch) check_length(s);
+}
+
+void ScheduleCallback::check_length(TrainingState& s) const {
+  // A schedule made for another number of steps than this run takes (a OneCycleLR computed for the whole
+  // data set, run with --limit), said with both numbers before the first batch.
+  const int64_t run = (s.epochs - s.initial_epoch) * s.steps_per_epoch;
+  const std::string steps = cat(s.epochs - s.initial_epoch, " epochs x ", s.steps_per_epoch, " batches = ", run);
+  if (const auto total = scheduler_->schedule().planned_steps()) {
+    PLATEAU_CHECK(*total >= run, name_, ": total_steps is ", *total, ", but this run takes ", steps,
+                  " steps; it would stop with an error at step ", *total + 1,
+                  " (as PyTorch's does). Give it total_steps (or epochs and steps_per_epoch) for this run");
+    if (*total > run)
+      s.warn(cat(name_, ": total_steps is ", *total, ", but this run takes ", steps,
+                 " steps; the cycle will not finish (the lr ends at step ", run, " of ", *total, ")"));
+  }
+  if (const auto cycle = scheduler_->schedule().cycle_steps(); cycle && *cycle > 0 && run % *cycle != 0)
+    s.warn(cat(name_, ": one cycle is ", *cycle, " steps, but this run takes ", steps, " steps (",
+               static_cast<double>(run) / static_cast<double>(*cycle), " cycles); it ends mid-cycle"));
 }
 
 nlohmann::json ScheduleCallback::state_dict() const {

@@ -25,6 +25,8 @@ class ScheduleCallback : public Callback {
   void load_state_dict(const JsonField& state) override;
 
  private:
+  void check_length(TrainingState& s) const;  // warns when a batch schedule does not fit the run
+
   nlohmann::json spec_;
   std::string name_;
   std::unique_ptr<Scheduler> scheduler_;

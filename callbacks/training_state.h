@@ -4,6 +4,7 @@
 // lr only through set_lr / set_group_lrs, which record every change for the LR log and results.json.
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
@@ -46,6 +47,9 @@ struct TrainingState {
 
   std::vector<LrChange> lr_changes;
   std::function<void(const std::string&)> print = [](const std::string&) {};  // a line for the user
+  std::function<void(const std::string&)> warn = [](const std::string& w) {  // a warning, on stderr
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
+  };
 
   double lr() const;  // group 0's lr
   // The one way an lr changes during fit(): sets every group's lr, or each group's own (a PyTorch

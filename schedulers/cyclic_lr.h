@@ -26,6 +26,7 @@ class CyclicLR : public LRSchedule {
   std::optional<double> momentum_at(int64_t t) const override;
   bool cycles_momentum() const override { return options_.cycle_momentum; }
   std::optional<double> initial_lr_override() const override { return options_.base_lr; }
+  std::optional<int64_t> cycle_steps() const override { return static_cast<int64_t>(total_size_); }
 
  private:
   double scale_factor(int64_t t) const;  // position in the cycle: 0 at base, 1 at max

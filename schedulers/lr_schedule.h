@@ -28,6 +28,10 @@ class LRSchedule {
   // Some schedules replace the optimizer's lr as the base (CyclicLR's base_lr, OneCycleLR's
   // max_lr / div_factor); PyTorch stores it as the group's initial_lr.
   virtual std::optional<double> initial_lr_override() const { return std::nullopt; }
+  // The steps a schedule is made for, when it is: OneCycleLR's total_steps (it cannot go past them),
+  // CyclicLR's one cycle (it repeats). fit() warns when a run does not fit them.
+  virtual std::optional<int64_t> planned_steps() const { return std::nullopt; }
+  virtual std::optional<int64_t> cycle_steps() const { return std::nullopt; }
 
   ScheduleUnit unit() const { return unit_; }
   void set_unit(ScheduleUnit unit) { unit_ = unit; }

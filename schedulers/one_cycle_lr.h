@@ -27,6 +27,7 @@ class OneCycleLR : public LRSchedule {
   std::optional<double> momentum_at(int64_t t) const override;
   bool cycles_momentum() const override { return options_.cycle_momentum; }
   void check_step(int64_t t) const override;
+  std::optional<int64_t> planned_steps() const override { return options_.total_steps; }
   std::optional<double> initial_lr_override() const override { return initial_lr_; }
 
  private:

@@ -99,20 +99,12 @@ Tensor Model::predict(const ImageDataset& data, int64_t batch_size) {
   return probs;
 }
 
-void Model::warn(const FitOptions& o, const std::string& message) {
-  if (o.warn) {
-    o.warn(message);
-  } else {
-    std::fprintf(stderr, "warning: %s\n", message.c_str());
-  }
-}
-
 std::optional<TrainingCheckpoint> Model::resume_point(const FitOptions& o, int64_t steps_per_epoch) {
   if (!o.checkpoints) return std::nullopt;
   std::vector<std::string> warnings;
   std::string path;
   std::optional<TrainingCheckpoint> c = o.checkpoints->latest(&warnings, &path);
-  for (const auto& w : warnings) warn(o, w);
+  for (const auto& w : warnings) state_.warn(w);
   if (!c) return std::nullopt;
   // A cursor that does not fit this run (another run's checkpoint, a forged one) is refused here,
   // before anything is restored: an unfinished run has taken exactly one step per batch.
@@ -163,6 +155,7 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
   s.epochs = o.epochs;
   s.steps_per_epoch = loader.batches();
   if (o.print) s.print = o.print;
+  if (o.warn) s.warn = o.warn;
   s.epoch_keys = {"loss", "learning_rate"};
   if (!metrics_.empty()) s.epoch_keys.push_back("accuracy");
   if (val) {

@@ -93,7 +93,6 @@ class Model {
  private:
   // The checkpoint fit() continues from (none for a fresh start), its cursor checked against this run.
   std::optional<TrainingCheckpoint> resume_point(const FitOptions& o, int64_t steps_per_epoch);
-  static void warn(const FitOptions& o, const std::string& message);
   Accuracy new_accuracy() const;
 
   std::unique_ptr<Sequential> net_;
