@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "apps/commands.h"
+#include "apps/training_run.h"
 #include "apps/svg_chart.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
@@ -49,11 +50,7 @@ void run_lr_find_command(const CommandOptions& flags) {
   const Options o = flags.resolve();
   if (o.threads > 0) set_num_threads(static_cast<int>(o.threads));
   const ImageDataset train = load_data({.dir = o.data, .split = "train", .limit = o.limit});
-  auto model = build_compiled_model({.spec = resolve_model_spec(o.model),
-                                     .input_shape = Shape(parse_shape_list(o.input_shape, "--input-shape")),
-                                     .seed = static_cast<uint64_t>(o.seed),
-                                     .optimizer = o.optimizer,
-                                     .loss = o.loss});
+  auto model = model_for(o);
   const LrFinderResult r = find_lr(*model, train,
                                    {.start_lr = o.start_lr,
                                     .end_lr = o.end_lr,

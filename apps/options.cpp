@@ -366,7 +366,7 @@ void Options::apply_json(const nlohmann::json& config, const std::string& source
 
 nlohmann::json read_config_file(const std::string& path) {
   const std::string source = "--config '" + printable(path, 200) + "'";
-  PLATEAU_CHECK(std::filesystem::is_regular_file(path), source, " does not exist");
+  PLATEAU_CHECK(io::is_regular_file(path), source, " does not exist");
   nlohmann::json j = parse_json_text(io::read_file(path, 16 << 20), source);
   PLATEAU_CHECK(j.is_object(), source, " must hold a JSON object of options, got ", json_for_message(j));
   if (j.contains("config") && j["config"].is_object() && j.contains("versions")) {  // a run's run.json

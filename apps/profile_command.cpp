@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "apps/commands.h"
+#include "apps/training_run.h"
 #include "core/io/atomic_file.h"
 #include "core/threads.h"
 #include "layers/model_spec.h"
@@ -16,11 +17,7 @@ void run_profile_command(const CommandOptions& flags) {
   const Options o = flags.resolve();
   if (o.threads > 0) set_num_threads(static_cast<int>(o.threads));
   const ImageDataset data = load_data({.dir = o.data, .split = "train"});
-  auto model = build_compiled_model({.spec = resolve_model_spec(o.model),
-                                     .input_shape = Shape(parse_shape_list(o.input_shape, "--input-shape")),
-                                     .seed = static_cast<uint64_t>(o.seed),
-                                     .optimizer = o.optimizer,
-                                     .loss = o.loss});
+  auto model = model_for(o);
   const StepProfile p = profile_steps(*model, data, o.batch_size, o.steps);
   std::printf("%s, batch %lld, %d threads, %lld steps\n", o.model.c_str(), static_cast<long long>(o.batch_size),
               num_threads(), static_cast<long long>(o.steps));

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "apps/commands.h"
+#include "apps/run_summary.h"
 #include "callbacks/callback_list.h"
 #include "callbacks/replay.h"
 #include "callbacks/callback_spec.h"
@@ -51,27 +52,18 @@ std::vector<Logs> logs_from_metrics(const std::string& text) {
   return epochs;
 }
 
-// A CSV log (metrics.csv or a CSVLogger file): a header of keys, then one row per epoch.
+// A CSV log (metrics.csv or a CSVLogger file): one Logs per row, without the columns that are not metrics.
 std::vector<Logs> logs_from_csv(const std::string& text, const std::string& path) {
   const std::string where = "--log '" + printable(path, 200) + "'";
-  std::istringstream in(text);
-  std::string line;
-  PLATEAU_CHECK(static_cast<bool>(std::getline(in, line)), where, " is empty");
-  const std::vector<std::string> header = split(line, ',');
+  PLATEAU_CHECK(!text.empty(), where, " is empty");
+  const MetricsTable t = parse_metrics_csv(text, where);
   std::vector<Logs> epochs;
-  int row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (line.empty()) continue;
-    const std::vector<std::string> fields = split(line, ',');
-    PLATEAU_CHECK(fields.size() <= header.size(), where, " row ", row, " has ", fields.size(),
-                  " fields, the header has ", header.size());
+  for (const auto& row : t.rows) {
     Logs logs;
-    for (size_t i = 0; i < fields.size(); ++i) {
-      const std::string& key = header[i];
-      if (key == "epoch" || key == "seconds" || key == "lr" || key == "learning_rate") continue;
-      const double v = parse_number(fields[i], cat(where, " row ", row, " column ", printable(key)));
-      if (!std::isnan(v)) logs[key] = v;
+    for (size_t i = 0; i < t.header.size(); ++i) {
+      const std::string& key = t.header[i];
+      if (key == "epoch" || key == "seconds" || key == "lr" || key == "learning_rate" || std::isnan(row[i])) continue;
+      logs[key] = row[i];
     }
     epochs.push_back(logs);
   }

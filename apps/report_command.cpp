@@ -15,7 +15,7 @@ namespace plateau::apps {
 namespace {
 
 std::string inline_svg(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) return "";
+  if (!io::exists(file.string())) return "";
   return "<figure>" + io::read_file(file.string(), 64 << 20) + "</figure>\n";
 }
 

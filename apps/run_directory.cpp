@@ -30,8 +30,8 @@ std::vector<std::string> contents(const std::string& dir) {
 }
 
 bool is_plateau_run(const std::string& dir) {
-  return fs::exists(fs::path(dir) / "run.json") || fs::exists(fs::path(dir) / "checkpoints") ||
-         fs::exists(fs::path(dir) / kErrorLog);
+  return io::exists((fs::path(dir) / "run.json").string()) || io::exists((fs::path(dir) / "checkpoints").string()) ||
+         io::exists((fs::path(dir) / kErrorLog).string());
 }
 
 // A checkpoint written after at least one batch: ckpt-e0000-b000000 is the one of train begin.
@@ -64,7 +64,7 @@ void RunDirectory::check_contents() const {
   const std::string where = printable(path_, 200);
   const std::vector<std::string> present = contents(path_);
   if (mode_ == Mode::Resume) {
-    PLATEAU_CHECK(fs::exists(fs::path(path_) / "run.json"), "--resume: '", where, "' has no run.json; is it a run directory?");
+    PLATEAU_CHECK(io::exists((fs::path(path_) / "run.json").string()), "--resume: '", where, "' has no run.json; is it a run directory?");
   } else if (mode_ == Mode::Overwrite) {
     PLATEAU_CHECK(present.empty() || is_plateau_run(path_), "--overwrite: '", where,
                   "' is not a plateau run directory (no run.json, checkpoints/ or error.log); refusing to delete ",

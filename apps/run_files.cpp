@@ -49,7 +49,7 @@ nlohmann::json RunFiles::machine_info() {
 void RunFiles::on_train_begin(TrainingState&) {
   run_.claim();
   const auto run_json = std::filesystem::path(dir_) / "run.json";
-  if (!resumed_ || !std::filesystem::exists(run_json))
+  if (!resumed_ || !io::exists(run_json.string()))
     io::write_file_atomically(run_json.string(), run_info_.dump(2) + "\n");
   metrics_ = metrics_header();
   epoch_start_ = std::chrono::steady_clock::now();  // a run resumed mid-epoch gets no on_epoch_begin

@@ -40,6 +40,9 @@ MetricsTable parse_metrics_csv(const std::string& text, const std::string& sourc
   std::string line;
   if (!std::getline(in, line)) return t;
   t.header = split(line, ',');
+  for (size_t i = 0; i < t.header.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      PLATEAU_CHECK(t.header[i] != t.header[j], source, " has the column '", printable(t.header[i]), "' twice");
   int64_t row = 1;
   while (std::getline(in, line)) {
     ++row;
@@ -56,7 +59,7 @@ MetricsTable parse_metrics_csv(const std::string& text, const std::string& sourc
   return t;
 }
 
-bool is_run_dir(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "run.json"); }
+bool is_run_dir(const std::string& dir) { return io::is_regular_file((fs::path(dir) / "run.json").string()); }
 
 RunSummary read_run(const std::string& dir) {
   PLATEAU_CHECK(is_run_dir(dir), "'", printable(dir, 200), "' is not a run directory (no run.json)");

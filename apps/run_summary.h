@@ -17,8 +17,8 @@
 
 namespace plateau::apps {
 
-// A metrics CSV (metrics.csv, a CSVLogger file): the header, and one row of numbers per line with
-// NaN where a cell is empty or "NA"; a row may be shorter than the header, never longer.
+// A metrics CSV (metrics.csv, a CSVLogger file): the header (no column twice), and one row of numbers
+// per line with NaN where a cell is empty or "NA"; a row may be shorter than the header, never longer.
 struct MetricsTable {
   std::vector<std::string> header;
   std::vector<std::vector<double>> rows;

@@ -87,11 +87,11 @@ struct Plan {
 
 Plan plan_for(const Options& wanted) {
   const fs::path run = wanted.run_dir;
-  if (!is_run_dir(run.string())) return {fs::exists(run) ? Plan::Action::Redo : Plan::Action::Run, ""};
+  if (!is_run_dir(run.string())) return {io::exists(run.string()) ? Plan::Action::Redo : Plan::Action::Run, ""};
   const std::vector<std::string> changed =
       config_differences(with_absolute_paths(resume_options(run.string())), with_absolute_paths(wanted));
   if (!changed.empty()) return {Plan::Action::Redo, "options changed: " + join(changed, "; ")};
-  if (fs::exists(run / "results.json")) return {Plan::Action::Skip, ""};
+  if (io::exists((run / "results.json").string())) return {Plan::Action::Skip, ""};
   if (!CheckpointDir((run / "checkpoints").string()).files().empty()) return {Plan::Action::Resume, ""};
   return {Plan::Action::Redo, "it never reached its first checkpoint"};
 }

@@ -44,7 +44,7 @@ std::string default_run_dir() {
   char buf[64];
   std::strftime(buf, sizeof buf, "runs/%Y%m%d-%H%M%S", std::localtime(&now));
   std::string dir = buf;
-  for (int i = 2; fs::exists(dir); ++i) dir = std::string(buf) + "-" + std::to_string(i);
+  for (int i = 2; io::exists(dir); ++i) dir = std::string(buf) + "-" + std::to_string(i);
   return dir;
 }
 
@@ -71,26 +71,6 @@ class ProfileAfterFirstEpoch : public Callback {
   bool done_ = false;
 };
 
-// The user's callbacks and schedule, then TerminateOnNaN (unless given), the progress bar, the LR log
-// and the run files, in the order fit() calls them.
-CallbackList make_run_callbacks(const Options& o, int verbose, Model& model, const ImageDataset& train,
-                                RunDirectory& run, const nlohmann::json& run_info) {
-  CallbackList callbacks(make_callbacks(o.callbacks, run.path()));
-  if (!o.schedule.is_null()) {
-    if (is_plateau_spec(o.schedule)) {
-      callbacks.add(std::make_unique<callbacks::PlateauScheduleCallback>(o.schedule));
-    } else {
-      callbacks.add(std::make_unique<callbacks::ScheduleCallback>(o.schedule));
-    }
-  }
-  if (!callbacks.find<callbacks::TerminateOnNaN>()) callbacks.add_tail(std::make_unique<callbacks::TerminateOnNaN>());
-  callbacks.add_tail(std::make_unique<callbacks::ProgressBar>(verbose, isatty(STDOUT_FILENO)));
-  callbacks.add_tail(std::make_unique<callbacks::LrLog>());
-  if (o.profile) callbacks.add_tail(std::make_unique<ProfileAfterFirstEpoch>(model, train, o.batch_size));
-  callbacks.add_tail(std::make_unique<RunFiles>(run, run_info, !o.resume.empty()));
-  return callbacks;
-}
-
 nlohmann::json results_json(Model& model, CallbackList& callbacks, const Logs& test, int64_t test_samples,
                             double wall) {
   nlohmann::json results{{"test_loss", test.at("loss")},
@@ -110,20 +90,49 @@ nlohmann::json results_json(Model& model, CallbackList& callbacks, const Logs& t
 
 }  // namespace
 
+CallbackList make_run_callbacks(const Options& o, int verbose, Model& model, const ImageDataset& train,
+                                RunDirectory& run, const nlohmann::json& run_info) {
+  CallbackList callbacks(make_callbacks(o.callbacks, run.path()));
+  if (!o.schedule.is_null()) {
+    if (is_plateau_spec(o.schedule)) {
+      callbacks.add(std::make_unique<callbacks::PlateauScheduleCallback>(o.schedule));
+    } else {
+      callbacks.add(std::make_unique<callbacks::ScheduleCallback>(o.schedule));
+    }
+  }
+  if (!callbacks.find<callbacks::TerminateOnNaN>()) callbacks.add_tail(std::make_unique<callbacks::TerminateOnNaN>());
+  callbacks.add_tail(std::make_unique<callbacks::ProgressBar>(verbose, isatty(STDOUT_FILENO)));
+  callbacks.add_tail(std::make_unique<callbacks::LrLog>());
+  if (o.profile) callbacks.add_tail(std::make_unique<ProfileAfterFirstEpoch>(model, train, o.batch_size));
+  callbacks.add_tail(std::make_unique<RunFiles>(run, run_info, !o.resume.empty()));
+  return callbacks;
+}
+
+std::unique_ptr<Model> model_for(const Options& o) {
+  return build_compiled_model({.spec = resolve_model_spec(o.model),
+                               .input_shape = Shape(parse_shape_list(o.input_shape, "--input-shape")),
+                               .seed = static_cast<uint64_t>(o.seed),
+                               .weights = o.init_weights,
+                               .optimizer = o.optimizer,
+                               .lr = o.lr,
+                               .loss = o.loss});
+}
+
 Options with_absolute_paths(Options o) {
   auto absolute = [](std::string& p) {
-    if (!p.empty()) p = fs::absolute(p).lexically_normal().string();
+    std::error_code ec;
+    if (!p.empty()) p = fs::absolute(p, ec).lexically_normal().string();
   };
   absolute(o.data);
   absolute(o.init_weights);
   absolute(o.save_weights);
-  if (fs::is_regular_file(o.model)) absolute(o.model);
+  if (io::is_regular_file(o.model)) absolute(o.model);
   return o;
 }
 
 Options resume_options(const std::string& run_dir) {
   const std::string run_json = (fs::path(run_dir) / "run.json").string();
-  PLATEAU_CHECK(fs::is_regular_file(run_json), "--resume: '", printable(run_dir, 200),
+  PLATEAU_CHECK(io::is_regular_file(run_json), "--resume: '", printable(run_dir, 200),
                 "' has no run.json; is it a run directory?");
   const std::string source = "'" + printable(run_json, 200) + "'";
   const nlohmann::json j = parse_json_text(io::read_file(run_json, 16 << 20), source);
@@ -145,13 +154,7 @@ void run_training(Options o) {
   // Everything is checked before anything is written.
   const ImageDataset train = load_data({.dir = o.data, .split = "train", .limit = o.limit});
   const ImageDataset test = load_data({.dir = o.data, .split = "test"});
-  std::unique_ptr<Model> model = build_compiled_model({.spec = resolve_model_spec(o.model),
-                                                       .input_shape = Shape(parse_shape_list(o.input_shape, "--input-shape")),
-                                                       .seed = static_cast<uint64_t>(o.seed),
-                                                       .weights = o.init_weights,
-                                                       .optimizer = o.optimizer,
-                                                       .lr = o.lr,
-                                                       .loss = o.loss});
+  std::unique_ptr<Model> model = model_for(o);
   if (!o.resume_weights_only.empty()) {  // same weights and optimizer, new schedule and callbacks
     std::string used;
     const auto from = CheckpointDir((fs::path(o.resume_weights_only) / "checkpoints").string()).latest(nullptr, &used);

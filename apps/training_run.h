@@ -6,6 +6,10 @@
 #include <string>
 
 #include "apps/options.h"
+#include "apps/run_directory.h"
+#include "callbacks/callback_list.h"
+#include "datasets/image_dataset.h"
+#include "training/model.h"
 
 namespace plateau::apps {
 
@@ -16,5 +20,13 @@ void run_training(Options options);
 Options resume_options(const std::string& run_dir);
 // Path-valued options made absolute, so that run.json means the same from any working directory.
 Options with_absolute_paths(Options options);
+
+// The model a run's options describe: the spec built for the input shape and seed, the initial
+// weights loaded, compiled with the optimizer (and --lr) and the loss. (train, lr-find, profile)
+std::unique_ptr<Model> model_for(const Options& options);
+// A run's callbacks in fit()'s order: the user's callbacks and schedule, TerminateOnNaN (unless
+// given), the progress bar, the LR log, the step profile (--profile) and the run files.
+CallbackList make_run_callbacks(const Options& options, int verbose, Model& model, const ImageDataset& train,
+                                RunDirectory& run, const nlohmann::json& run_info);
 
 }  // namespace plateau::apps

@@ -21,7 +21,7 @@ CSVLogger::CSVLogger(CSVLoggerOptions o) : options_(std::move(o)) {
 
 void CSVLogger::on_train_begin(TrainingState&) {
   content_.clear();
-  if (options_.append && std::filesystem::exists(options_.filename)) {
+  if (options_.append && io::exists(options_.filename)) {
     content_ = io::read_file(options_.filename);
     if (!content_.empty() && content_.back() != '\n') content_ += '\n';
     if (keys_.empty() && !content_.empty()) {  // keep the existing header's columns

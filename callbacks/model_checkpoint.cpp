@@ -1,11 +1,16 @@
 #include "callbacks/model_checkpoint.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
 #include "callbacks/path_template.h"
 #include "callbacks/state_json.h"
 #include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "layers/weights.h"
 
 namespace plateau::callbacks {
@@ -13,6 +18,21 @@ namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Whether files can be made in `dir` (created as needed): its nearest existing ancestor must be a
+// writable directory. Checked before the first batch, so that an epoch of training is never lost to a
+// path that cannot be written; nothing is created here.
+void check_writable(std::filesystem::path dir) {
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  std::filesystem::path at = dir;
+  while (!std::filesystem::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) at = at.parent_path();
+  if (!std::filesystem::exists(at, ec)) at = ".";
+  PLATEAU_CHECK(std::filesystem::is_directory(at, ec), "ModelCheckpoint: cannot save into '", printable(dir.string(), 200),
+                "': '", printable(at.string(), 200), "' is not a directory");
+  PLATEAU_CHECK(::access(at.c_str(), W_OK) == 0, "ModelCheckpoint: cannot save into '", printable(dir.string(), 200),
+                "': '", printable(at.string(), 200), "' is not writable (", std::strerror(errno), ")");
 }
 
 }  // namespace
@@ -33,7 +53,8 @@ void ModelCheckpoint::on_train_begin(TrainingState& s) {
   for (const auto& k : s.epoch_keys) probe[k] = 0.0;
   for (const auto& k : s.occasional_keys) probe[k] = 0.0;
   if (options_.save_freq > 0) probe["batch"] = 1;
-  format_path_template(options_.filepath, probe, {"epoch", "batch"});
+  const std::string path = format_path_template(options_.filepath, probe, {"epoch", "batch"});
+  if (!options_.dry_run) check_writable(std::filesystem::path(path).parent_path());
   if (options_.save_best_only)
     PLATEAU_CHECK(s.has_key(options_.monitor), "ModelCheckpoint: monitor '", options_.monitor,
                   "' is not in any epoch's logs (available: ", s.known_keys(), ")");
@@ -71,7 +92,7 @@ void ModelCheckpoint::save(TrainingState& s, std::optional<int64_t> batch) {
   }
   if (!options_.dry_run) {
     const auto dir = std::filesystem::path(path).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
+    if (!dir.empty()) io::create_directories(dir.string());
     save_weights(*s.model, path);
   }
   saved_paths_.push_back(path);

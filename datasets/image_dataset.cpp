@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "datasets/idx.h"
 
 namespace plateau {
@@ -52,14 +53,14 @@ std::string default_data_dir() {
 
 ImageDataset load_mnist_format(const std::string& dir, const std::string& split) {
   PLATEAU_CHECK(split == "train" || split == "test", "data split must be \"train\" or \"test\", got \"", split, "\"");
-  PLATEAU_CHECK(std::filesystem::is_directory(dir), "data directory '", dir,
+  PLATEAU_CHECK(io::is_directory(dir), "data directory '", printable(dir, 200),
                 "' does not exist; install Fashion-MNIST with `apt-get install dataset-fashion-mnist` "
                 "(or run scripts/setup.sh), or pass --data DIR / set PLATEAU_DATA");
   const std::string prefix = split == "train" ? "train" : "t10k";
   auto find = [&](const std::string& stem) {
     for (const std::string& name : {stem + ".gz", stem}) {
       const auto p = std::filesystem::path(dir) / name;
-      if (std::filesystem::is_regular_file(p)) return p.string();
+      if (io::is_regular_file(p.string())) return p.string();
     }
     throw Error(cat("data directory '", dir, "' has no ", stem, "[.gz]; expected the MNIST-format files (",
                     "apt-get install dataset-fashion-mnist)"));

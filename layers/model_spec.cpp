@@ -74,7 +74,7 @@ json resolve_model_spec(const std::string& model) {
   const auto first = model.find_first_not_of(" \t\n");
   if (first != std::string::npos && (model[first] == '[' || model[first] == '{'))
     return normalize_model_spec(parse_json_text(model, "model spec (inline)"), "model spec (inline)");
-  PLATEAU_CHECK(std::filesystem::is_regular_file(model), "--model '", printable(model), "' is neither a named model (",
+  PLATEAU_CHECK(io::is_regular_file(model), "--model '", printable(model), "' is neither a named model (",
                 join(named_models()), "), a JSON file, nor inline JSON");
   const std::string source = "model spec '" + printable(model) + "'";
   return normalize_model_spec(parse_json_text(io::read_file(model, kMaxSpecFileBytes), source), source);

@@ -11,7 +11,7 @@ scripts/setup.sh
 
 echo "== file-format tests and fuzz-input replays under ASan/UBSan (Clang)"
 cmake --preset asan >/dev/null
-cmake --build --preset asan --target core_tests datasets_tests training_tests fuzz_idx fuzz_safetensors fuzz_spec
+cmake --build --preset asan --target core_tests datasets_tests training_tests fuzz_idx fuzz_safetensors fuzz_spec fuzz_checkpoint fuzz_run_files
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 filter='Safetensors*:AtomicFile*:Idx*:Dataset*:Checkpoint*'
 for t in core_tests datasets_tests training_tests; do

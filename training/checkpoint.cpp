@@ -88,10 +88,16 @@ void write_checkpoint(const std::string& path, const TrainingCheckpoint& c) {
   file.metadata["state"] = state.dump();
   file.metadata["checksum"] = kChecksumPlaceholder;
   std::string bytes = io::encode_safetensors(file);
-  const size_t at = checksum_position(bytes);
-  PLATEAU_CHECK(at != std::string::npos, "checkpoint '", path, "': cannot place the checksum");
-  bytes.replace(at, 8, crc_hex(bytes));
+  PLATEAU_CHECK(seal_checkpoint(bytes), "checkpoint '", path, "': cannot place the checksum");
   io::write_file_atomically(path, bytes);
+}
+
+bool seal_checkpoint(std::string& bytes) {
+  const size_t at = checksum_position(bytes);
+  if (at == std::string::npos) return false;
+  bytes.replace(at, 8, kChecksumPlaceholder);
+  bytes.replace(at, 8, crc_hex(bytes));
+  return true;
 }
 
 TrainingCheckpoint read_checkpoint(const std::string& path) {

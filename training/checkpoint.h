@@ -50,6 +50,9 @@ void write_checkpoint(const std::string& path, const TrainingCheckpoint& checkpo
 // whether it fits the model and callbacks is checked when it is restored.
 TrainingCheckpoint read_checkpoint(const std::string& path);
 TrainingCheckpoint decode_checkpoint(std::string bytes, const std::string& source);  // a file's bytes
+// Writes the CRC of a checkpoint file's bytes into its checksum field; false when there is no field.
+// (write_checkpoint seals what it writes; the fuzz harness seals what it forges.)
+bool seal_checkpoint(std::string& bytes);
 // A checkpoint file is a few MB; a larger file is refused before it is read.
 inline constexpr int64_t kMaxCheckpointBytes = int64_t{4} << 30;
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cmath>
 
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/parse_number.h"
 #include "training/data_loader.h"
@@ -106,18 +107,22 @@ std::optional<TrainingCheckpoint> Model::resume_point(const FitOptions& o, int64
   std::optional<TrainingCheckpoint> c = o.checkpoints->latest(&warnings, &path);
   for (const auto& w : warnings) state_.warn(w);
   if (!c) return std::nullopt;
-  // A cursor that does not fit this run (another run's checkpoint, a forged one) is refused here,
-  // before anything is restored: an unfinished run has taken exactly one step per batch.
+  check_cursor(*c, o, steps_per_epoch);  // before anything is restored
   const FitCursor& k = c->cursor;
-  PLATEAU_CHECK(k.epoch >= o.initial_epoch && k.epoch <= o.epochs && k.batch <= steps_per_epoch, c->source,
-                ": its cursor (epoch ", k.epoch, ", batch ", k.batch, ") lies outside this run (epochs ",
-                o.initial_epoch, " to ", o.epochs, ", ", steps_per_epoch, " batches each)");
-  const int64_t expected = (k.epoch - o.initial_epoch) * steps_per_epoch + k.batch;
-  PLATEAU_CHECK(k.finished || k.global_step == expected, c->source, ": its cursor's global step ", k.global_step,
-                " does not match epoch ", k.epoch, ", batch ", k.batch, " of a run with ", steps_per_epoch,
-                " batches an epoch (expected ", expected, ")");
   state_.print((k.finished ? "Run finished already; restored its final state from " : "Resuming from ") + path);
   return c;
+}
+
+void Model::check_cursor(const TrainingCheckpoint& c, const FitOptions& o, int64_t steps_per_epoch) {
+  const FitCursor& k = c.cursor;
+  PLATEAU_CHECK(k.epoch >= o.initial_epoch && k.epoch <= o.epochs && k.batch <= steps_per_epoch, c.source,
+                ": its cursor (epoch ", k.epoch, ", batch ", k.batch, ") lies outside this run (epochs ",
+                o.initial_epoch, " to ", o.epochs, ", ", steps_per_epoch, " batches each)");
+  const int64_t expected =
+      checked_mul(k.epoch - o.initial_epoch, steps_per_epoch, c.source + ": the cursor's step") + k.batch;
+  PLATEAU_CHECK(k.finished || k.global_step == expected, c.source, ": its cursor's global step ", k.global_step,
+                " does not match epoch ", k.epoch, ", batch ", k.batch, " of a run with ", steps_per_epoch,
+                " batches an epoch (expected ", expected, ")");
 }
 
 callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o, CallbackList& callbacks) {
@@ -264,11 +269,13 @@ void Model::restore_model_and_optimizer(const TrainingCheckpoint& c) {
   std::vector<std::pair<Rng*, std::array<uint64_t, 4>>> streams;
   for (const auto& [key, state] : JsonField(c.rng, c.source, "state.rng").items()) {
     const auto i = try_parse_int64(key);
-    Rng* stream = i && *i >= 0 && static_cast<size_t>(*i) < net_->layers().size()
-                      ? net_->layers()[static_cast<size_t>(*i)]->random_stream()
-                      : nullptr;
-    PLATEAU_CHECK(stream != nullptr, c.source, ": it has a random stream for layer '", printable(key),
-                  "', which is a layer of this model without one");
+    PLATEAU_CHECK(i && *i >= 0 && static_cast<size_t>(*i) < net_->layers().size(), c.source,
+                  ": it has a random stream for layer '", printable(key), "', which is not a layer index of this model (",
+                  net_->layers().size(), " layers)");
+    const Layer& layer = *net_->layers()[static_cast<size_t>(*i)];
+    Rng* stream = net_->layers()[static_cast<size_t>(*i)]->random_stream();
+    PLATEAU_CHECK(stream != nullptr, c.source, ": it has a random stream for layer ", *i, " (", layer.type(),
+                  "), which has none");
     PLATEAU_CHECK(state.size() == 4, c.source, ": ", state.path(), " must be 4 integers, got ", state.size());
     std::array<uint64_t, 4> words{};
     for (size_t w = 0; w < 4; ++w) words[w] = state.at(w).unsigned_integer();
@@ -303,7 +310,11 @@ void Model::restore_callbacks(const TrainingCheckpoint& c, CallbackList& callbac
   for (size_t i = 0; i < all.size(); ++i) all[i]->load_state_dict(stored[i].at("state"));
   for (const auto& [index, tensors] : c.callback_tensors) {
     PLATEAU_CHECK(index < all.size(), c.source, " has tensors for callback ", index, " of ", all.size());
-    all[index]->load_state_tensors(tensors);
+    try {
+      all[index]->load_state_tensors(tensors);
+    } catch (const Error& e) {
+      throw Error(cat(c.source, ": callback ", index, " (", all[index]->name(), "): ", e.what()));
+    }
   }
 }
 

@@ -84,6 +84,9 @@ class Model {
   TrainingCheckpoint snapshot() const { return capture(CallbackList(), FitCursor{}); }
   void restore_model_and_optimizer(const TrainingCheckpoint& checkpoint);
   static void restore_callbacks(const TrainingCheckpoint& checkpoint, CallbackList& callbacks);
+  // A checkpoint's cursor must fit the run it resumes (another run's, or a forged one, does not): an
+  // unfinished run has taken exactly one step per batch.
+  static void check_cursor(const TrainingCheckpoint& checkpoint, const FitOptions& options, int64_t steps_per_epoch);
 
   // The pieces of train_step, for the step profiler's instrumented copy of it.
   bool fused() const;  // feed logits to the fused cross-entropy

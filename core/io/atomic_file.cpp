@@ -109,6 +109,21 @@ std::string read_file(const std::string& path, int64_t max_bytes) {
   return bytes;
 }
 
+bool exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+bool is_regular_file(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
+
+bool is_directory(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
+
 void create_directories(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
@@ -122,7 +137,7 @@ void remove_file(const std::string& path) {
 }
 
 std::string read_first_lines(const std::string& path, int64_t lines) {
-  if (!std::filesystem::exists(path)) return "";
+  if (!exists(path)) return "";
   const std::string text = read_file(path);
   size_t at = 0;
   for (int64_t i = 0; i < lines && at < text.size(); ++i) {

@@ -16,6 +16,11 @@ void write_file_atomically(const std::string& path, std::string_view bytes);
 inline constexpr int64_t kMaxDataFileBytes = int64_t{8} << 30;  // 8 GiB
 std::string read_file(const std::string& path, int64_t max_bytes = kMaxDataFileBytes);
 int64_t regular_file_size(const std::string& path);  // the checks of read_file; the size in bytes
+// Questions about a path that never throw: a path that is too long or cannot be looked at is "no".
+bool exists(const std::string& path);
+bool is_regular_file(const std::string& path);
+bool is_directory(const std::string& path);
+
 // Directory operations whose failures (a read-only or full disk, a file in the way) are Errors naming
 // the path and the reason, not std::filesystem_error.
 void create_directories(const std::string& path);

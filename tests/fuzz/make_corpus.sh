@@ -10,7 +10,7 @@ out=tests/fuzz/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -rf "$out"
-mkdir -p "$out"/{idx,safetensors,spec}
+mkdir -p "$out"/{idx,safetensors,checkpoint,spec,run_files}
 
 # IDX: images (rank 3) and labels (rank 1), raw and gzip'd, as the data set ships them.
 python3 - "$out/idx" <<'PY'
@@ -32,9 +32,15 @@ tiny='[{"type":"Conv2D","filters":2,"kernel_size":3,"strides":4,"activation":"re
 {"type":"Dropout","rate":0.5},{"type":"Dense","units":10,"activation":"softmax"}]'
 "$plateau" train --model "$tiny" --epochs 2 --limit 96 --batch-size 32 --verbose 0 --run-dir "$work/run" \
   --callbacks '[{"name":"ReduceLROnPlateau","factor":0.5,"patience":1},{"name":"EarlyStopping","patience":3,"restore_best_weights":true},{"name":"ModelCheckpoint","filepath":"best.safetensors","monitor":"val_accuracy","save_best_only":true}]' \
-  --schedule '{"name":"OneCycleLR","max_lr":0.01,"epochs":2,"steps_per_epoch":3}' >/dev/null
+  --schedule '{"name":"OneCycleLR","max_lr":0.01,"epochs":2,"steps_per_epoch":3}' \
+  --checkpoint-every-batches 2 --keep-last 10 >/dev/null
 cp "$work/run/final.safetensors" "$out/safetensors/tiny_final.safetensors"
 cp "$work/run/best.safetensors" "$out/safetensors/tiny_best.safetensors"
+for f in "$work"/run/checkpoints/ckpt-*.safetensors; do cp "$f" "$out/checkpoint/$(basename "$f")"; done
+# Run files: run.json, metrics.csv and results.json, one input split at NUL bytes (fuzz_run_files.cpp).
+{ cat "$work/run/run.json"; printf '\0'; cat "$work/run/metrics.csv"; printf '\0'; cat "$work/run/results.json"; } \
+  > "$out/run_files/tiny_finished"
+{ cat "$work/run/run.json"; printf '\0'; head -2 "$work/run/metrics.csv"; } > "$out/run_files/tiny_unfinished"
 
 # Specs: the first byte picks the reader of fuzz_spec.cpp (0 model, 1 optimizer, 2 schedule,
 # 3 callbacks, 4 --config).
