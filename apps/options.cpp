@@ -402,7 +402,8 @@ CommandOptions::CommandOptions(CLI::App& cmd, Command command)
     } else {
       // Single values into a string (a vector would make CLI11 split "[…]" JSON at its commas).
       opt = std::holds_alternative<Texts>(row.field) ? cmd.add_option(row.flag, (*given_)[k].list, help_of(row, defaults))
-                                                     : cmd.add_option(row.flag, (*given_)[k].text, help_of(row, defaults));
+                                                     : cmd.add_option(row.flag, (*given_)[k].text, help_of(row, defaults))
+                                                           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
       opt->type_name(std::holds_alternative<Integer>(row.field)  ? "INT"
                      : std::holds_alternative<Number>(row.field) || std::holds_alternative<OptionalNumber>(row.field)
                          ? "NUMBER"

@@ -4,7 +4,8 @@
 // with underscores: --batch-size is "batch_size"), the help text, the subcommands that take it and the
 // field below it sets. From that table come the CLI11 flags and their help (with the default read from
 // the command's default Options), the JSON reading and writing (--config files, run.json), the check
-// of every value, and --resume's conflict check. Precedence: defaults < --config file < flags.
+// of every value, and --resume's conflict check. Precedence: defaults < --config file < flags, and of a
+// flag given twice the last wins.
 
 #include <cstdint>
 #include <optional>

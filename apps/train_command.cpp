@@ -168,8 +168,10 @@ void run_training(Options o) {
   RunDirectory run(o.run_dir, !o.resume.empty() ? RunDirectory::Mode::Resume
                               : o.overwrite     ? RunDirectory::Mode::Overwrite
                                                 : RunDirectory::Mode::Fresh);
+  // A new run (fresh or --overwrite) only saves into its checkpoints/: what an earlier run left there is
+  // deleted when the directory is claimed, never resumed.
   CheckpointDir checkpoints((fs::path(o.run_dir) / "checkpoints").string(),
-                            {.keep_last = o.keep_last, .config = o.to_json()});
+                            {.keep_last = o.keep_last, .restore = !o.resume.empty(), .config = o.to_json()});
   PLATEAU_CHECK(o.resume.empty() || !checkpoints.files().empty(), "--resume: no checkpoints in '",
                 printable(checkpoints.dir(), 200), "'");
   nlohmann::json run_info = RunFiles::machine_info();

@@ -27,6 +27,7 @@ namespace plateau {
 
 struct CheckpointDirOptions {
   int64_t keep_last = 2;                           // checkpoints kept; older ones are deleted
+  bool restore = true;                             // fit() resumes from it; false: a new run only saves into it
   nlohmann::json config = nlohmann::json::object();  // stored in every checkpoint (the run's config)
 };
 

@@ -101,7 +101,7 @@ Tensor Model::predict(const ImageDataset& data, int64_t batch_size) {
 }
 
 std::optional<TrainingCheckpoint> Model::resume_point(const FitOptions& o, int64_t steps_per_epoch) {
-  if (!o.checkpoints) return std::nullopt;
+  if (!o.checkpoints || !o.checkpoints->options().restore) return std::nullopt;
   std::vector<std::string> warnings;
   std::string path;
   std::optional<TrainingCheckpoint> c = o.checkpoints->latest(&warnings, &path);

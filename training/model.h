@@ -37,9 +37,9 @@ struct FitOptions {
   std::function<void(const std::string&)> warn = nullptr;   // warnings; default: "warning: …" on stderr
 
   // Exact resume and crash safety, as Keras' BackupAndRestore: fit() resumes from the newest complete
-  // checkpoint in `checkpoints` (weights, optimizer, random streams, callbacks, mid-epoch cursor) and
-  // saves there at train begin, after every epoch, every `checkpoint_every_batches` batches, on
-  // interruption and at the end (training/checkpoint_dir.h).
+  // checkpoint in `checkpoints` (weights, optimizer, random streams, callbacks, mid-epoch cursor; unless
+  // its options say restore = false, for a new run) and saves there at train begin, after every epoch,
+  // every `checkpoint_every_batches` batches, on interruption and at the end (training/checkpoint_dir.h).
   CheckpointDir* checkpoints = nullptr;
   int64_t checkpoint_every_batches = 0;
   // Checked after every batch; when it returns true, fit() checkpoints and returns at once
