@@ -22,9 +22,10 @@
 namespace plateau::apps {
 namespace {
 
-// The loss against the lr on a log axis. The y axis spans the smoothed loss (which stops at 4x its
-// minimum, training/lr_finder.h); the raw loss of the last steps, which blows up by orders of
-// magnitude, is clipped at the top instead of squashing the interesting part flat.
+// The loss against the lr on a log axis, the y axis clipped to the interesting range: from the lowest
+// loss to the smoothed loss's level before its minimum (where the curve starts; at least 1.5x the
+// minimum). The blow-up at the end, orders of magnitude higher, runs off the top instead of squashing
+// the descent flat (as fastai's plot leaves out the last steps).
 std::string lr_find_chart(const LrFinderResult& r) {
   ChartOptions chart;
   chart.title = "LR range test (" + std::to_string(r.lr.size()) + " steps)";
@@ -32,14 +33,20 @@ std::string lr_find_chart(const LrFinderResult& r) {
   chart.y_label = "training loss";
   chart.log_x = true;
   chart.markers = {{r.suggested_lr, "suggested"}, {r.min_loss_lr, "minimum"}};
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = INFINITY, hi = -INFINITY, smallest = INFINITY;
   for (double v : r.smoothed)
-    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (std::isfinite(v)) smallest = std::min(smallest, v);
+  for (double v : r.smoothed) {  // the level before the minimum
+    if (!std::isfinite(v)) continue;
+    hi = std::max(hi, v);
+    if (v == smallest) break;
+  }
   for (double v : r.loss)
     if (std::isfinite(v)) lo = std::min(lo, v);
-  if (std::isfinite(lo) && hi > lo) {
+  hi = std::max(hi, 1.5 * smallest);
+  if (std::isfinite(lo) && std::isfinite(hi) && hi > lo) {
     chart.y_min = lo - 0.05 * (hi - lo);
-    chart.y_max = hi + 0.05 * (hi - lo);
+    chart.y_max = hi + 0.1 * (hi - lo);
   }
   return render_svg_chart({{"loss", r.lr, r.loss}, {"smoothed loss", r.lr, r.smoothed}}, chart);
 }
