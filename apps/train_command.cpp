@@ -51,6 +51,19 @@ std::string default_run_dir() {
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
+// While alive, SIGINT and SIGTERM only ask fit() to checkpoint and stop at the next batch.
+struct InterruptsCheckpoint {
+  InterruptsCheckpoint() {
+    g_interrupted = 0;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+  }
+  ~InterruptsCheckpoint() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+};
+
 // `plateau train --profile`: the step profile, printed once after the first epoch (the profiler
 // restores the model and optimizer, so training continues unchanged).
 class ProfileAfterFirstEpoch : public Callback {
@@ -86,6 +99,47 @@ nlohmann::json results_json(Model& model, CallbackList& callbacks, const Logs& t
                                     : nullptr;
   }
   return results;
+}
+
+// --resume-weights-only: another run's latest weights and optimizer state, for a new run.
+std::string load_weights_and_optimizer(Model& model, const std::string& run_dir) {
+  std::string used;
+  const auto from = CheckpointDir((fs::path(run_dir) / "checkpoints").string()).latest(nullptr, &used);
+  PLATEAU_CHECK(from.has_value(), "--resume-weights-only: no checkpoints in '", printable(run_dir, 200), "/checkpoints'");
+  model.net().load_state_dict(from->model, from->source);
+  model.optimizer().load_state_dict(from->optimizer);
+  return "Starting from the weights and optimizer state of " + used;
+}
+
+// After fit(): an interruption (exit 130) or a NaN loss (exit 3, with the charts) says so; a finished
+// run is evaluated on the test set and writes results.json, its final weights and its charts.
+void finish_run(Model& m, CallbackList& callbacks, const ImageDataset& test, const Options& o, double wall) {
+  if (m.interrupted()) {
+    std::fprintf(stderr, "plateau: interrupted at epoch %lld, batch %lld; checkpoint saved. Resume with: plateau "
+                         "train --resume %s\n",
+                 static_cast<long long>(m.state().epoch + 1), static_cast<long long>(m.state().batch + 1),
+                 o.run_dir.c_str());
+    throw CLI::RuntimeError(130);
+  }
+  if (const auto* nan = callbacks.find<callbacks::TerminateOnNaN>(); nan && nan->terminated()) {
+    write_run_charts(read_run(o.run_dir));
+    std::fprintf(stderr, "plateau: the loss became %s at epoch %lld, batch %lld (lr %g); training stopped. The "
+                         "charts of what was learned before are in %s; try a lower --lr\n",
+                 nan->loss_text().c_str(), static_cast<long long>(m.state().epoch + 1),
+                 static_cast<long long>(m.state().batch + 1), m.state().lr(), o.run_dir.c_str());
+    throw CLI::RuntimeError(3);
+  }
+
+  const Logs result = m.evaluate(test, o.batch_size);
+  std::printf("Test: loss %.4f - accuracy %.4f (%lld images)\n", result.at("loss"), result.at("accuracy"),
+              static_cast<long long>(test.count));
+  const fs::path dir(o.run_dir);
+  io::write_file_atomically((dir / "results.json").string(),
+                            results_json(m, callbacks, result, test.count, wall).dump(2) + "\n");
+  save_weights(m.net(), (dir / "final.safetensors").string());
+  if (!o.save_weights.empty()) save_weights(m.net(), o.save_weights);
+  write_run_charts(read_run(o.run_dir));
+  std::printf("Run directory: %s\n", o.run_dir.c_str());
 }
 
 }  // namespace
@@ -155,15 +209,7 @@ void run_training(Options o) {
   const ImageDataset train = load_data({.dir = o.data, .split = "train", .limit = o.limit});
   const ImageDataset test = load_data({.dir = o.data, .split = "test"});
   std::unique_ptr<Model> model = model_for(o);
-  if (!o.resume_weights_only.empty()) {  // same weights and optimizer, new schedule and callbacks
-    std::string used;
-    const auto from = CheckpointDir((fs::path(o.resume_weights_only) / "checkpoints").string()).latest(nullptr, &used);
-    PLATEAU_CHECK(from.has_value(), "--resume-weights-only: no checkpoints in '", printable(o.resume_weights_only, 200),
-                  "/checkpoints'");
-    model->net().load_state_dict(from->model, from->source);
-    model->optimizer().load_state_dict(from->optimizer);
-    print("Starting from the weights and optimizer state of " + used);
-  }
+  if (!o.resume_weights_only.empty()) print(load_weights_and_optimizer(*model, o.resume_weights_only));
   if (o.run_dir.empty()) o.run_dir = default_run_dir();
   RunDirectory run(o.run_dir, !o.resume.empty() ? RunDirectory::Mode::Resume
                               : o.overwrite     ? RunDirectory::Mode::Overwrite
@@ -198,48 +244,17 @@ void run_training(Options o) {
                        .interrupt = [&m, stop_after] {
                          return g_interrupted != 0 || (stop_after > 0 && m.state().global_step >= stop_after);
                        }};
-  g_interrupted = 0;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   const auto start = std::chrono::steady_clock::now();
   try {
+    const InterruptsCheckpoint interrupts;
     m.fit(train, fit, callbacks);
   } catch (const Error& e) {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     run.fail(e.what());
     throw;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   std::fflush(stdout);
-  if (m.interrupted()) {
-    std::fprintf(stderr, "plateau: interrupted at epoch %lld, batch %lld; checkpoint saved. Resume with: plateau "
-                         "train --resume %s\n",
-                 static_cast<long long>(m.state().epoch + 1), static_cast<long long>(m.state().batch + 1),
-                 o.run_dir.c_str());
-    throw CLI::RuntimeError(130);
-  }
-  if (const auto* nan = callbacks.find<callbacks::TerminateOnNaN>(); nan && nan->terminated()) {
-    write_run_charts(read_run(o.run_dir));
-    std::fprintf(stderr, "plateau: the loss became %s at epoch %lld, batch %lld (lr %g); training stopped. The "
-                         "charts of what was learned before are in %s; try a lower --lr\n",
-                 nan->loss_text().c_str(), static_cast<long long>(m.state().epoch + 1),
-                 static_cast<long long>(m.state().batch + 1), m.state().lr(), o.run_dir.c_str());
-    throw CLI::RuntimeError(3);
-  }
-
-  const Logs result = m.evaluate(test, o.batch_size);
-  std::printf("Test: loss %.4f - accuracy %.4f (%lld images)\n", result.at("loss"), result.at("accuracy"),
-              static_cast<long long>(test.count));
-  const fs::path dir(o.run_dir);
-  io::write_file_atomically((dir / "results.json").string(),
-                            results_json(m, callbacks, result, test.count, wall).dump(2) + "\n");
-  save_weights(m.net(), (dir / "final.safetensors").string());
-  if (!o.save_weights.empty()) save_weights(m.net(), o.save_weights);
-  write_run_charts(read_run(o.run_dir));
-  std::printf("Run directory: %s\n", o.run_dir.c_str());
+  finish_run(m, callbacks, test, o, wall);
 }
 
 void run_train_command(const CommandOptions& flags) {

@@ -125,8 +125,9 @@ void Model::check_cursor(const TrainingCheckpoint& c, const FitOptions& o, int64
                 " batches an epoch (expected ", expected, ")");
 }
 
-callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o, CallbackList& callbacks) {
-  optimizer();  // compiled with one
+namespace {
+
+void check_fit_options(const FitOptions& o) {
   PLATEAU_CHECK(o.epochs >= 0 && o.initial_epoch >= 0, "fit: epochs and initial_epoch must be non-negative, got ",
                 o.epochs, " and ", o.initial_epoch);
   PLATEAU_CHECK(o.validation_split >= 0.0 && o.validation_split < 1.0, "fit: validation_split must be in [0, 1), got ",
@@ -134,46 +135,86 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
   PLATEAU_CHECK(o.validation_freq >= 1, "fit: validation_freq must be a positive integer, got ", o.validation_freq);
   PLATEAU_CHECK(o.checkpoint_every_batches >= 0, "fit: checkpoint_every_batches must be non-negative, got ",
                 o.checkpoint_every_batches);
+  PLATEAU_CHECK(o.validation_split == 0.0 || o.validation_data == nullptr,
+                "fit: give validation_split or validation_data, not both");
+}
 
-  // Keras' validation_split: the last fraction of the arrays, before any shuffling; the training part
-  // keeps floor(n · (1 − split)) rows (keras/src/trainers/data_adapters/array_slicing.py, train_validation_split).
-  ImageDataset split_train, split_val;
-  const ImageDataset* train = &all_train;
-  const ImageDataset* val = o.validation_data;
-  if (o.validation_split > 0.0) {
-    PLATEAU_CHECK(o.validation_data == nullptr, "fit: give validation_split or validation_data, not both");
-    const int64_t split_at = static_cast<int64_t>(std::floor(all_train.count * (1.0 - o.validation_split)));
-    PLATEAU_CHECK(split_at > 0 && split_at < all_train.count, "fit: validation_split ", o.validation_split, " of ",
-                  all_train.count, " samples leaves an empty training or validation set");
-    split_train = all_train.slice(0, split_at);
-    split_val = all_train.slice(split_at, all_train.count);
-    train = &split_train;
-    val = &split_val;
-  }
+// Keras' validation_split: the last fraction of the arrays, before any shuffling; the training part keeps
+// floor(n · (1 − split)) rows (keras/src/trainers/data_adapters/array_slicing.py, train_validation_split).
+std::pair<ImageDataset, ImageDataset> split_off_validation(const ImageDataset& all, double split) {
+  const int64_t split_at = static_cast<int64_t>(std::floor(all.count * (1.0 - split)));
+  PLATEAU_CHECK(split_at > 0 && split_at < all.count, "fit: validation_split ", split, " of ", all.count,
+                " samples leaves an empty training or validation set");
+  return {all.slice(0, split_at), all.slice(split_at, all.count)};
+}
 
-  DataLoader loader(*train, o.batch_size, o.shuffle, o.seed);
+}  // namespace
+
+void Model::begin_state(const FitOptions& o, int64_t steps_per_epoch, bool validates) {
   TrainingState& s = state_;
   s = TrainingState{};
   s.model = net_.get();
   s.optimizer = optimizer_.get();
   s.initial_epoch = o.initial_epoch;
   s.epochs = o.epochs;
-  s.steps_per_epoch = loader.batches();
+  s.steps_per_epoch = steps_per_epoch;
   if (o.print) s.print = o.print;
   if (o.warn) s.warn = o.warn;
   s.epoch_keys = {"loss", "learning_rate"};
   if (!metrics_.empty()) s.epoch_keys.push_back("accuracy");
-  if (val) {
+  if (validates) {
     auto& keys = o.validation_freq == 1 ? s.epoch_keys : s.occasional_keys;
     keys.push_back("val_loss");
     if (!metrics_.empty()) keys.push_back("val_accuracy");
   }
+}
 
+void Model::save(const FitOptions& o, const CallbackList& callbacks, const FitCursor& cursor) const {
+  if (o.checkpoints) o.checkpoints->save(capture(callbacks, cursor));
+}
+
+bool Model::train_batches(const ImageDataset& train, const DataLoader& loader, const FitOptions& o,
+                          CallbackList& callbacks, int64_t first_batch, Mean& loss_mean, Accuracy& accuracy) {
+  TrainingState& s = state_;
+  for (int64_t b = first_batch; b < loader.batches(); ++b) {
+    s.batch = b;
+    s.logs.clear();
+    callbacks.on_batch_begin(s);
+    const std::vector<int64_t> idx = loader.batch_indices(b);
+    const StepResult step = train_step(train, idx);
+    loss_mean.update(step.loss, static_cast<double>(idx.size()));
+    if (!metrics_.empty()) accuracy.update(step.output, step.labels);
+    s.logs = {{"loss", loss_mean.result()}};
+    if (!metrics_.empty()) s.logs["accuracy"] = accuracy.result();
+    callbacks.on_batch_end(s);
+    ++s.global_step;
+    const FitCursor here{.epoch = s.epoch, .batch = b + 1, .global_step = s.global_step,
+                         .loss_sum = loss_mean.total(), .loss_weight = loss_mean.weight(),
+                         .accuracy_sum = accuracy.mean().total(), .accuracy_weight = accuracy.mean().weight()};
+    if (o.interrupt && o.interrupt()) {
+      save(o, callbacks, here);
+      interrupted_ = true;
+      return false;
+    }
+    if (o.checkpoint_every_batches > 0 && s.global_step % o.checkpoint_every_batches == 0) save(o, callbacks, here);
+    if (s.stop_training) break;
+  }
+  return true;
+}
+
+callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o, CallbackList& callbacks) {
+  optimizer();  // compiled with one
+  check_fit_options(o);
+  std::pair<ImageDataset, ImageDataset> split;
+  if (o.validation_split > 0.0) split = split_off_validation(all_train, o.validation_split);
+  const ImageDataset& train = o.validation_split > 0.0 ? split.first : all_train;
+  const ImageDataset* val = o.validation_split > 0.0 ? &split.second : o.validation_data;
+  DataLoader loader(train, o.batch_size, o.shuffle, o.seed);
+  begin_state(o, loader.batches(), val != nullptr);
+  TrainingState& s = state_;
   interrupted_ = false;
+
   const std::optional<TrainingCheckpoint> resume = resume_point(o, loader.batches());
-  auto save = [&](const FitCursor& c) {
-    if (o.checkpoints) o.checkpoints->save(capture(callbacks, c));
-  };
   if (resume && resume->cursor.finished) {  // nothing left to train: the final state, as it ended
     restore_model_and_optimizer(*resume);
     restore_callbacks(*resume, callbacks);
@@ -189,47 +230,26 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     restore_model_and_optimizer(*resume);
     restore_callbacks(*resume, callbacks);
   } else {
-    save(cursor);
+    save(o, callbacks, cursor);
   }
   for (int64_t epoch = cursor.epoch; epoch < o.epochs; ++epoch) {
-    const bool mid_epoch = epoch == cursor.epoch && cursor.batch > 0;  // resumed inside this epoch
     s.epoch = epoch;
     s.batch = 0;
+    s.logs.clear();
     net_->train();
     loader.start_epoch(epoch);
     Mean loss_mean;
     Accuracy accuracy = new_accuracy();
-    s.logs.clear();
-    if (mid_epoch) {  // on_epoch_begin already ran before the checkpoint
-      s.batch = cursor.batch - 1;  // the last batch done before the checkpoint
+    const bool mid_epoch = epoch == cursor.epoch && cursor.batch > 0;  // resumed inside this epoch
+    if (mid_epoch) {  // on_epoch_begin ran before the checkpoint; the epoch's running means continue
+      s.batch = cursor.batch - 1;
       loss_mean.restore(cursor.loss_sum, cursor.loss_weight);
       accuracy.mean().restore(cursor.accuracy_sum, cursor.accuracy_weight);
     } else {
       callbacks.on_epoch_begin(s);
     }
-    for (int64_t b = mid_epoch ? cursor.batch : 0; b < loader.batches(); ++b) {
-      s.batch = b;
-      s.logs.clear();
-      callbacks.on_batch_begin(s);
-      const std::vector<int64_t> idx = loader.batch_indices(b);
-      const StepResult step = train_step(*train, idx);
-      loss_mean.update(step.loss, static_cast<double>(idx.size()));
-      if (!metrics_.empty()) accuracy.update(step.output, step.labels);
-      s.logs = {{"loss", loss_mean.result()}};
-      if (!metrics_.empty()) s.logs["accuracy"] = accuracy.result();
-      callbacks.on_batch_end(s);
-      ++s.global_step;
-      const FitCursor here{.epoch = epoch, .batch = b + 1, .global_step = s.global_step,
-                           .loss_sum = loss_mean.total(), .loss_weight = loss_mean.weight(),
-                           .accuracy_sum = accuracy.mean().total(), .accuracy_weight = accuracy.mean().weight()};
-      if (o.interrupt && o.interrupt()) {
-        save(here);
-        interrupted_ = true;
-        return callbacks.history();
-      }
-      if (o.checkpoint_every_batches > 0 && s.global_step % o.checkpoint_every_batches == 0) save(here);
-      if (s.stop_training) break;
-    }
+    if (!train_batches(train, loader, o, callbacks, mid_epoch ? cursor.batch : 0, loss_mean, accuracy))
+      return callbacks.history();  // interrupted, after a checkpoint
     Logs logs{{"loss", loss_mean.result()}};
     if (!metrics_.empty()) logs["accuracy"] = accuracy.result();
     if (val && (epoch + 1) % o.validation_freq == 0)
@@ -238,10 +258,10 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
     s.logs = logs;
     callbacks.on_epoch_end(s);
     if (s.stop_training) break;
-    if (epoch + 1 < o.epochs) save(FitCursor{.epoch = epoch + 1, .global_step = s.global_step});
+    if (epoch + 1 < o.epochs) save(o, callbacks, FitCursor{.epoch = epoch + 1, .global_step = s.global_step});
   }
   callbacks.on_train_end(s);
-  save(FitCursor{.epoch = s.epoch + 1, .global_step = s.global_step, .finished = true});
+  save(o, callbacks, FitCursor{.epoch = s.epoch + 1, .global_step = s.global_step, .finished = true});
   return callbacks.history();
 }
 

@@ -19,6 +19,7 @@
 #include "optim/optimizer.h"
 #include "training/checkpoint.h"
 #include "training/checkpoint_dir.h"
+#include "training/data_loader.h"
 #include "training/loss.h"
 #include "training/metrics.h"
 
@@ -96,6 +97,11 @@ class Model {
  private:
   // The checkpoint fit() continues from (none for a fresh start), its cursor checked against this run.
   std::optional<TrainingCheckpoint> resume_point(const FitOptions& o, int64_t steps_per_epoch);
+  void begin_state(const FitOptions& o, int64_t steps_per_epoch, bool validates);  // a fresh TrainingState
+  void save(const FitOptions& o, const CallbackList& callbacks, const FitCursor& cursor) const;
+  // One epoch's batches from `first_batch` on; false when interrupted (after a checkpoint).
+  bool train_batches(const ImageDataset& train, const DataLoader& loader, const FitOptions& o,
+                     CallbackList& callbacks, int64_t first_batch, Mean& loss_mean, Accuracy& accuracy);
   Accuracy new_accuracy() const;
 
   std::unique_ptr<Sequential> net_;
