@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/json_field.h"
 #include "core/spec_args.h"
+#include "core/spec_table.h"
 #include "schedulers/schedule_spec.h"
 
 namespace plateau {
@@ -97,11 +98,7 @@ std::unique_ptr<Callback> make_terminate_on_nan(const SpecArgs&, const Place&) {
   return std::make_unique<callbacks::TerminateOnNaN>();
 }
 
-struct Entry {
-  const char* name;
-  std::unique_ptr<Callback> (*make)(const SpecArgs&, const Place&);
-};
-
+using Entry = SpecEntry<std::unique_ptr<Callback> (*)(const SpecArgs&, const Place&)>;
 const Entry kCallbacks[] = {
     {"ReduceLROnPlateau", make_reduce_lr_on_plateau},
     {"EarlyStopping", make_early_stopping},
@@ -114,11 +111,7 @@ const Entry kCallbacks[] = {
 }  // namespace
 
 const std::vector<std::string>& callback_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const Entry& e : kCallbacks) out.push_back(e.name);
-    return out;
-  }();
+  static const std::vector<std::string> names = entry_names(kCallbacks);
   return names;
 }
 
@@ -133,13 +126,11 @@ std::unique_ptr<Callback> make_callback(const json& spec, const std::string& bas
   PLATEAU_CHECK(spec.is_object() && spec.contains("name") && spec["name"].is_string(),
                 "each callback needs a \"name\" (one of ", join(callback_names()), "), got ", json_for_message(spec));
   const std::string name = spec["name"];
-  for (const Entry& e : kCallbacks) {
-    if (name != e.name) continue;
-    return SpecArgs(spec, name, {"name", "verbose"}).build([&](const SpecArgs& a) {
-      return e.make(a, Place{base_dir, dry_run});
-    });
-  }
-  throw Error(cat("unknown callback '", printable(name), "' (valid: ", join(callback_names()), ")"));
+  const Entry* e = find_entry(kCallbacks, name);
+  PLATEAU_CHECK(e, "unknown callback '", printable(name), "' (valid: ", join(callback_names()), ")");
+  return SpecArgs(spec, name, {"name", "verbose"}).build([&](const SpecArgs& a) {
+    return e->make(a, Place{base_dir, dry_run});
+  });
 }
 
 std::vector<std::unique_ptr<Callback>> make_callbacks(const json& list, const std::string& base_dir, bool dry_run) {

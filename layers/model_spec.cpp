@@ -9,6 +9,7 @@
 #include "core/io/atomic_file.h"
 #include "core/json_field.h"
 #include "core/spec_args.h"
+#include "core/spec_table.h"
 #include "layers/activation.h"
 #include "layers/batch_normalization.h"
 #include "layers/conv2d.h"
@@ -153,11 +154,7 @@ std::unique_ptr<Layer> make_activation(const SpecArgs& a) {
   return std::make_unique<Activation>(a.text("activation", "linear"));
 }
 
-struct Entry {
-  const char* type;
-  std::unique_ptr<Layer> (*make)(const SpecArgs&);
-};
-
+using Entry = SpecEntry<std::unique_ptr<Layer> (*)(const SpecArgs&)>;
 const Entry kLayers[] = {
     {"Conv2D", make_conv2d},   {"BatchNormalization", make_batch_normalization}, {"MaxPooling2D", make_max_pooling2d},
     {"Dense", make_dense},     {"Dropout", make_dropout},                        {"Flatten", make_flatten},
@@ -167,20 +164,17 @@ const Entry kLayers[] = {
 }  // namespace
 
 std::unique_ptr<Layer> layer_from_spec(const json& spec) {
-  std::vector<std::string> types;
-  for (const Entry& e : kLayers) types.push_back(e.type);
+  static const std::vector<std::string> types = entry_names(kLayers);
   PLATEAU_CHECK(spec.is_object() && spec.contains("type") && spec["type"].is_string(),
                 "each layer needs a \"type\" (one of ", join(types), "), got ", json_for_message(spec));
   const std::string type = spec["type"].get<std::string>();
-  for (const Entry& e : kLayers) {
-    if (type != e.type) continue;
-    return SpecArgs(spec, type).build([&](const SpecArgs& a) {
-      std::unique_ptr<Layer> layer = e.make(a);
-      if (const std::string name = a.text("name", ""); !name.empty()) layer->set_name(name);
-      return layer;
-    });
-  }
-  throw Error(cat("unknown layer type '", printable(type), "' (valid: ", join(types), ")"));
+  const Entry* e = find_entry(kLayers, type);
+  PLATEAU_CHECK(e, "unknown layer type '", printable(type), "' (valid: ", join(types), ")");
+  return SpecArgs(spec, type).build([&](const SpecArgs& a) {
+    std::unique_ptr<Layer> layer = e->make(a);
+    if (const std::string name = a.text("name", ""); !name.empty()) layer->set_name(name);
+    return layer;
+  });
 }
 
 std::unique_ptr<Sequential> build_model(const json& spec, const Shape& input_shape_keras, uint64_t seed) {

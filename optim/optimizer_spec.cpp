@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/json_field.h"
 #include "core/spec_args.h"
+#include "core/spec_table.h"
 #include "optim/adadelta.h"
 #include "optim/adagrad.h"
 #include "optim/adam.h"
@@ -134,11 +135,7 @@ std::unique_ptr<Optimizer> make_keras_adam(const SpecArgs& a, const Params& para
                                .common = keras_common(a)});
 }
 
-struct Entry {
-  const char* name;
-  std::unique_ptr<Optimizer> (*make)(const SpecArgs&, const Params&, std::optional<double>);
-};
-
+using Entry = SpecEntry<std::unique_ptr<Optimizer> (*)(const SpecArgs&, const Params&, std::optional<double>)>;
 const Entry kOptimizers[] = {
     {"SGD", make_sgd},           {"RMSprop", make_rmsprop},         {"Adam", make_adam},
     {"AdamW", make_adamw},       {"Adagrad", make_adagrad},         {"Adadelta", make_adadelta},
@@ -148,11 +145,7 @@ const Entry kOptimizers[] = {
 }  // namespace
 
 const std::vector<std::string>& optimizer_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const Entry& e : kOptimizers) out.push_back(e.name);
-    return out;
-  }();
+  static const std::vector<std::string> names = entry_names(kOptimizers);
   return names;
 }
 
@@ -177,11 +170,9 @@ std::unique_ptr<Optimizer> make_optimizer(const json& raw_spec, const std::vecto
                                           std::optional<double> lr) {
   const json spec = normalize_optimizer_spec(raw_spec);
   const std::string name = spec["name"].get<std::string>();
-  for (const Entry& e : kOptimizers) {
-    if (name != e.name) continue;
-    return SpecArgs(spec, name, {"name"}).build([&](const SpecArgs& a) { return e.make(a, params, lr); });
-  }
-  throw Error(cat("unknown optimizer '", printable(name), "' (valid: ", join(optimizer_names()), ")"));
+  const Entry* e = find_entry(kOptimizers, name);
+  PLATEAU_CHECK(e, "unknown optimizer '", printable(name), "' (valid: ", join(optimizer_names()), ")");
+  return SpecArgs(spec, name, {"name"}).build([&](const SpecArgs& a) { return e->make(a, params, lr); });
 }
 
 }  // namespace plateau

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/json_field.h"
 #include "core/spec_args.h"
+#include "core/spec_table.h"
 #include "schedulers/composite_schedules.h"
 #include "schedulers/cyclic_lr.h"
 #include "schedulers/keras_schedules.h"
@@ -201,11 +202,7 @@ Schedule make_keras_cosine_restarts(const SpecArgs& a) {
                                       .alpha = a.number("alpha", d.alpha)});
 }
 
-struct Entry {
-  const char* name;
-  Schedule (*make)(const SpecArgs&);  // null: ReduceLROnPlateau, which is not an LRSchedule
-};
-
+using Entry = SpecEntry<Schedule (*)(const SpecArgs&)>;  // make is null for ReduceLROnPlateau: not an LRSchedule
 const Entry kSchedules[] = {
     {"StepLR", make_step},
     {"MultiStepLR", make_multi_step},
@@ -233,11 +230,7 @@ const Entry kSchedules[] = {
 }  // namespace
 
 const std::vector<std::string>& schedule_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const Entry& e : kSchedules) out.push_back(e.name);
-    return out;
-  }();
+  static const std::vector<std::string> names = entry_names(kSchedules);
   return names;
 }
 
@@ -273,18 +266,16 @@ std::unique_ptr<LRSchedule> make_schedule(const json& spec) {
   const std::string name = spec["name"].get<std::string>();
   PLATEAU_CHECK(name != "ReduceLROnPlateau", "ReduceLROnPlateau is driven by a metric, not by time; ",
                 "it cannot be used here");
-  for (const Entry& e : kSchedules) {
-    if (name != e.name) continue;
-    Schedule s = SpecArgs(spec, name, {"name", "unit"}).build(e.make);
-    if (spec.contains("unit")) {
-      PLATEAU_CHECK(spec["unit"] == "epoch" || spec["unit"] == "batch", name,
-                    ": unit must be \"epoch\" or \"batch\", got ", json_for_message(spec["unit"]));
-      s->set_unit(spec["unit"] == "epoch" ? ScheduleUnit::Epoch : ScheduleUnit::Batch);
-    }
-    s->set_spec(spec);
-    return s;
+  const Entry* e = find_entry(kSchedules, name);
+  PLATEAU_CHECK(e, "unknown schedule '", printable(name), "' (valid: ", join(schedule_names()), ")");
+  Schedule s = SpecArgs(spec, name, {"name", "unit"}).build(e->make);
+  if (spec.contains("unit")) {
+    PLATEAU_CHECK(spec["unit"] == "epoch" || spec["unit"] == "batch", name,
+                  ": unit must be \"epoch\" or \"batch\", got ", json_for_message(spec["unit"]));
+    s->set_unit(spec["unit"] == "epoch" ? ScheduleUnit::Epoch : ScheduleUnit::Batch);
   }
-  throw Error(cat("unknown schedule '", printable(name), "' (valid: ", join(schedule_names()), ")"));
+  s->set_spec(spec);
+  return s;
 }
 
 }  // namespace plateau
