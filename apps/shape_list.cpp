@@ -3,25 +3,20 @@
 
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/parse_number.h"
 
 namespace plateau::apps {
 
 std::vector<int64_t> parse_shape_list(const std::string& text, const std::string& option) {
   std::vector<int64_t> dims;
   size_t start = 0;
-  while (start <= text.size()) {
+  while (true) {
     const size_t comma = text.find(',', start);
     const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(part, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    PLATEAU_CHECK(used == part.size() && !part.empty() && v > 0, option, ": expected positive integers separated by ",
-                  "commas such as 28,28,1, got '", text, "'");
-    dims.push_back(v);
+    const auto v = try_parse_int64(part);
+    PLATEAU_CHECK(v && *v > 0 && dims.size() < 3, option, ": expected 1 to 3 positive integers separated by commas ",
+                  "such as 28,28,1, got '", printable(text), "'");
+    dims.push_back(*v);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

@@ -72,6 +72,9 @@ ImageDataset load_mnist_format(const std::string& dir, const std::string& split)
                 "found ", images.dims.size());
   PLATEAU_CHECK(labels.dims.size() == 1, "IDX file '", labels_path, "': expected 1 dimension, found ",
                 labels.dims.size());
+  PLATEAU_CHECK(images.dims[0] >= 1 && images.dims[1] >= 1 && images.dims[2] >= 1, "IDX file '", images_path,
+                "': expected at least one image of at least 1x1 pixels, found ", images.dims[0], " of ", images.dims[1],
+                "x", images.dims[2]);
   PLATEAU_CHECK(images.dims[0] == labels.dims[0], "image/label count mismatch: '", images_path, "' has ",
                 images.dims[0], " images, '", labels_path, "' has ", labels.dims[0], " labels");
   for (size_t i = 0; i < labels.data.size(); ++i)
