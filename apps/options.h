@@ -63,8 +63,10 @@ struct Options {
   double start_lr = 1e-7, end_lr = 1.0, initial_lr = 1e-3;  // initial_lr: --lr of schedule and replay
   int64_t steps = 100;
 
-  // Where a key of run.json's "config" belongs; keys not in the table are errors naming the valid ones.
-  nlohmann::json to_json() const;               // the config keys (train's, not the session's control)
+  // run.json's "config": train's options of the run and of the session (not the invocation's control).
+  nlohmann::json to_json() const;
+  // Applies the keys of such a config (a --config file, a sweep's experiment); a key that is not one of
+  // them is an error naming the valid ones, a value out of its range one naming the range.
   void apply_json(const nlohmann::json& config, const std::string& source = "train config");
 };
 
