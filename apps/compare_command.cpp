@@ -13,8 +13,8 @@
 #include "apps/compare_table.h"
 #include "apps/run_summary.h"
 #include "apps/svg_chart.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
 
 namespace plateau::apps {
 namespace {

@@ -7,12 +7,12 @@
 #include <memory>
 
 #include "apps/commands.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/threads.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
-#include "training/setup.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/threads.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
+#include "plateau/training/setup.h"
 
 namespace plateau::apps {
 namespace {

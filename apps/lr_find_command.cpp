@@ -11,13 +11,13 @@
 #include "apps/commands.h"
 #include "apps/training_run.h"
 #include "apps/svg_chart.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/threads.h"
-#include "datasets/image_dataset.h"
-#include "layers/model_spec.h"
-#include "training/lr_finder.h"
-#include "training/setup.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/threads.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/training/lr_finder.h"
+#include "plateau/training/setup.h"
 
 namespace plateau::apps {
 namespace {

@@ -6,13 +6,13 @@
 #include <limits>
 #include <variant>
 
-#include "callbacks/callback_spec.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/json_field.h"
-#include "core/parse_number.h"
-#include "optim/optimizer_spec.h"
-#include "schedulers/schedule_spec.h"
+#include "plateau/callbacks/callback_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/parse_number.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/schedulers/schedule_spec.h"
 
 namespace plateau::apps {
 namespace {

@@ -5,11 +5,11 @@
 
 #include "apps/commands.h"
 #include "apps/training_run.h"
-#include "core/io/atomic_file.h"
-#include "core/threads.h"
-#include "layers/model_spec.h"
-#include "training/setup.h"
-#include "training/step_profiler.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/threads.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/training/setup.h"
+#include "plateau/training/step_profiler.h"
 
 namespace plateau::apps {
 

@@ -10,12 +10,12 @@
 
 #include "apps/commands.h"
 #include "apps/run_summary.h"
-#include "callbacks/callback_list.h"
-#include "callbacks/replay.h"
-#include "callbacks/callback_spec.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/parse_number.h"
+#include "plateau/callbacks/callback_list.h"
+#include "plateau/callbacks/replay.h"
+#include "plateau/callbacks/callback_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/parse_number.h"
 
 namespace plateau::apps {
 namespace {

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
 
 namespace plateau::apps {
 namespace {

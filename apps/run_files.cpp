@@ -1,6 +1,5 @@
 #include "apps/run_files.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>

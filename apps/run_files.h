@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/run_directory.h"
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau::apps {
 

@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "apps/svg_chart.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/json_field.h"
-#include "core/parse_number.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/parse_number.h"
 
 namespace plateau::apps {
 namespace fs = std::filesystem;

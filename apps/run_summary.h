@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/svg_chart.h"
-#include "callbacks/training_state.h"
+#include "plateau/callbacks/training_state.h"
 
 namespace plateau::apps {
 

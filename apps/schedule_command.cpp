@@ -11,13 +11,13 @@
 
 #include "apps/commands.h"
 #include "apps/svg_chart.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/json_field.h"
-#include "core/parse_number.h"
-#include "optim/optimizer_spec.h"
-#include "schedulers/schedule_spec.h"
-#include "schedulers/scheduler.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/parse_number.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/schedulers/schedule_spec.h"
+#include "plateau/schedulers/scheduler.h"
 
 namespace plateau::apps {
 namespace {

@@ -2,8 +2,8 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "core/error.h"
-#include "core/parse_number.h"
+#include "plateau/core/error.h"
+#include "plateau/core/parse_number.h"
 
 namespace plateau::apps {
 

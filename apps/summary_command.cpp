@@ -2,8 +2,8 @@
 #include <cstdio>
 
 #include "apps/commands.h"
-#include "layers/model_spec.h"
-#include "layers/summary.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/summary.h"
 
 namespace plateau::apps {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::apps {
 namespace {

@@ -12,10 +12,10 @@
 #include "apps/commands.h"
 #include "apps/run_summary.h"
 #include "apps/training_run.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/json_field.h"
-#include "training/checkpoint_dir.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/json_field.h"
+#include "plateau/training/checkpoint_dir.h"
 
 namespace plateau::apps {
 namespace {

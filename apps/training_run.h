@@ -7,9 +7,9 @@
 
 #include "apps/options.h"
 #include "apps/run_directory.h"
-#include "callbacks/callback_list.h"
-#include "datasets/image_dataset.h"
-#include "training/model.h"
+#include "plateau/callbacks/callback_list.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/training/model.h"
 
 namespace plateau::apps {
 

@@ -3,13 +3,13 @@
 // before anything that size is allocated (tests/training/hostile_claims_test.cpp checks the allocation).
 #include <benchmark/benchmark.h>
 
-#include "core/error.h"
-#include "core/io/safetensors.h"
-#include "datasets/idx.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/datasets/idx.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
 #include "tests/support/hostile_files.h"
-#include "training/checkpoint.h"
+#include "plateau/training/checkpoint.h"
 
 namespace plateau {
 namespace {

@@ -5,13 +5,13 @@
 
 #include <map>
 
-#include "core/ops/batch_norm.h"
-#include "core/ops/batch_norm_max_pool2d.h"
-#include "core/ops/conv2d.h"
-#include "core/ops/matmul.h"
-#include "core/ops/max_pool2d.h"
-#include "core/random.h"
-#include "core/threads.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/batch_norm_max_pool2d.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/random.h"
+#include "plateau/core/threads.h"
 
 namespace plateau {
 namespace {

@@ -3,11 +3,11 @@
 // the 19.0 MFLOP per training image (forward 6.47, backward about twice that).
 #include <benchmark/benchmark.h>
 
-#include "core/random.h"
-#include "core/threads.h"
-#include "layers/model_spec.h"
-#include "optim/optimizer_spec.h"
-#include "training/model.h"
+#include "plateau/core/random.h"
+#include "plateau/core/threads.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/training/model.h"
 
 namespace plateau {
 namespace {

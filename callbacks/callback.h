@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "callbacks/training_state.h"
-#include "core/json_field.h"
-#include "layers/module.h"
+#include "plateau/callbacks/training_state.h"
+#include "plateau/core/json_field.h"
+#include "plateau/layers/module.h"
 
 namespace plateau {
 

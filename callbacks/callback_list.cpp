@@ -1,8 +1,8 @@
-#include "callbacks/callback_list.h"
+#include "plateau/callbacks/callback_list.h"
 
-#include "callbacks/early_stopping.h"
-#include "callbacks/reduce_lr_on_plateau.h"
-#include "core/error.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/callbacks/reduce_lr_on_plateau.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

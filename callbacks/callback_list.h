@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "callbacks/callback.h"
-#include "callbacks/history.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/callbacks/history.h"
 
 namespace plateau {
 

@@ -1,20 +1,20 @@
-#include "callbacks/callback_spec.h"
+#include "plateau/callbacks/callback_spec.h"
 
 #include <filesystem>
 
-#include "callbacks/csv_logger.h"
-#include "callbacks/early_stopping.h"
-#include "callbacks/learning_rate_scheduler.h"
-#include "callbacks/model_checkpoint.h"
-#include "callbacks/reduce_lr_on_plateau.h"
-#include "callbacks/plateau_schedule_callback.h"
-#include "callbacks/schedule_callback.h"
-#include "callbacks/terminate_on_nan.h"
-#include "core/error.h"
-#include "core/json_field.h"
-#include "core/spec_args.h"
-#include "core/spec_table.h"
-#include "schedulers/schedule_spec.h"
+#include "plateau/callbacks/csv_logger.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/callbacks/learning_rate_scheduler.h"
+#include "plateau/callbacks/model_checkpoint.h"
+#include "plateau/callbacks/reduce_lr_on_plateau.h"
+#include "plateau/callbacks/plateau_schedule_callback.h"
+#include "plateau/callbacks/schedule_callback.h"
+#include "plateau/callbacks/terminate_on_nan.h"
+#include "plateau/core/error.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/spec_args.h"
+#include "plateau/core/spec_table.h"
+#include "plateau/schedulers/schedule_spec.h"
 
 namespace plateau {
 namespace {

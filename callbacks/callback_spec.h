@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau {
 

@@ -1,4 +1,4 @@
-#include "callbacks/csv_logger.h"
+#include "plateau/callbacks/csv_logger.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 #include <limits>
 #include <sstream>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
 
 namespace plateau::callbacks {
 

@@ -4,7 +4,7 @@
 // existing file keeps its rows and header (one header only). Every write replaces the file
 // atomically, so a crash never leaves half a row.
 
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau::callbacks {
 

@@ -1,9 +1,9 @@
-#include "callbacks/early_stopping.h"
+#include "plateau/callbacks/early_stopping.h"
 
 #include <limits>
 
-#include "callbacks/state_json.h"
-#include "core/error.h"
+#include "plateau/callbacks/state_json.h"
+#include "plateau/core/error.h"
 
 namespace plateau::callbacks {
 

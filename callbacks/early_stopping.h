@@ -11,9 +11,9 @@
 
 #include <optional>
 
-#include "callbacks/callback.h"
-#include "callbacks/monitor.h"
-#include "layers/module.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/callbacks/monitor.h"
+#include "plateau/layers/module.h"
 
 namespace plateau::callbacks {
 

@@ -1,9 +1,9 @@
-#include "callbacks/history.h"
+#include "plateau/callbacks/history.h"
 
 #include <limits>
 
-#include "callbacks/state_json.h"
-#include "core/error.h"
+#include "plateau/callbacks/state_json.h"
+#include "plateau/core/error.h"
 
 namespace plateau::callbacks {
 

@@ -1,7 +1,7 @@
 #pragma once
 // keras.callbacks.History: every epoch's logs, in order. fit() returns it.
 
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau::callbacks {
 

@@ -1,8 +1,8 @@
-#include "callbacks/learning_rate_scheduler.h"
+#include "plateau/callbacks/learning_rate_scheduler.h"
 
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::callbacks {
 

@@ -8,8 +8,8 @@
 
 #include <memory>
 
-#include "callbacks/callback.h"
-#include "schedulers/expression.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/schedulers/expression.h"
 
 namespace plateau::callbacks {
 

@@ -1,4 +1,4 @@
-#include "callbacks/lr_log.h"
+#include "plateau/callbacks/lr_log.h"
 
 #include <cstdio>
 

@@ -3,7 +3,7 @@
 //   "Epoch 7: ReduceLROnPlateau: val_loss 0.3121 not below best 0.312 − 0.0001 for 3 epochs → lr 0.001 → 0.0005"
 // Placed last in the list, so each line follows the epoch it concerns.
 
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau::callbacks {
 

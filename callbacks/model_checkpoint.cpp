@@ -1,4 +1,4 @@
-#include "callbacks/model_checkpoint.h"
+#include "plateau/callbacks/model_checkpoint.h"
 
 #include <unistd.h>
 
@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <limits>
 
-#include "callbacks/path_template.h"
-#include "callbacks/state_json.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "layers/weights.h"
+#include "plateau/callbacks/path_template.h"
+#include "plateau/callbacks/state_json.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/layers/weights.h"
 
 namespace plateau::callbacks {
 namespace {

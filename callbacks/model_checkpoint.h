@@ -9,8 +9,8 @@
 #include <optional>
 #include <variant>
 
-#include "callbacks/callback.h"
-#include "callbacks/monitor.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/callbacks/monitor.h"
 
 namespace plateau::callbacks {
 

@@ -1,9 +1,9 @@
-#include "callbacks/monitor.h"
+#include "plateau/callbacks/monitor.h"
 
 #include <cmath>
 #include <cstdio>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -1,10 +1,10 @@
-#include "callbacks/path_template.h"
+#include "plateau/callbacks/path_template.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

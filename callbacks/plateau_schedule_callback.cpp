@@ -1,7 +1,7 @@
-#include "callbacks/plateau_schedule_callback.h"
+#include "plateau/callbacks/plateau_schedule_callback.h"
 
-#include "core/error.h"
-#include "schedulers/schedule_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/schedulers/schedule_spec.h"
 
 namespace plateau::callbacks {
 

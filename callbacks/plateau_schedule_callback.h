@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "callbacks/callback.h"
-#include "schedulers/reduce_lr_on_plateau.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/schedulers/reduce_lr_on_plateau.h"
 
 namespace plateau::callbacks {
 

@@ -1,4 +1,4 @@
-#include "callbacks/progress_bar.h"
+#include "plateau/callbacks/progress_bar.h"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau::callbacks {
 

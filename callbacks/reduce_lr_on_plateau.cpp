@@ -1,11 +1,11 @@
-#include "callbacks/reduce_lr_on_plateau.h"
+#include "plateau/callbacks/reduce_lr_on_plateau.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "callbacks/state_json.h"
-#include "core/error.h"
+#include "plateau/callbacks/state_json.h"
+#include "plateau/core/error.h"
 
 namespace plateau::callbacks {
 

@@ -10,8 +10,8 @@
 //     else if not in cooldown: wait += 1; wait ≥ patience and f32 lr > f32(min_lr) →
 //         lr = f32(max(lr·factor, min_lr)), cooldown_counter = cooldown, wait = 0
 
-#include "callbacks/callback.h"
-#include "callbacks/monitor.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/callbacks/monitor.h"
 
 namespace plateau::callbacks {
 

@@ -1,12 +1,12 @@
-#include "callbacks/replay.h"
+#include "plateau/callbacks/replay.h"
 
 #include <cmath>
 
-#include "callbacks/early_stopping.h"
-#include "callbacks/lr_log.h"
-#include "callbacks/model_checkpoint.h"
-#include "layers/model_spec.h"
-#include "optim/sgd.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/callbacks/lr_log.h"
+#include "plateau/callbacks/model_checkpoint.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/optim/sgd.h"
 
 namespace plateau {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "callbacks/callback_list.h"
+#include "plateau/callbacks/callback_list.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "callbacks/schedule_callback.h"
+#include "plateau/callbacks/schedule_callback.h"
 
 #include <limits>
 
-#include "core/error.h"
-#include "schedulers/schedule_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/schedulers/schedule_spec.h"
 
 namespace plateau::callbacks {
 

@@ -4,12 +4,13 @@
 // at on_batch_begin (so it continues across resumes). (PyTorch's ReduceLROnPlateau, which needs a monitored
 // value rather than time, has its own adapter: plateau_schedule_callback.h.)
 
+#include <functional>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
-#include "callbacks/callback.h"
-#include "schedulers/scheduler.h"
+#include "plateau/callbacks/callback.h"
+#include "plateau/schedulers/scheduler.h"
 
 namespace plateau::callbacks {
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_field.h"
+#include "plateau/core/json_field.h"
 
 namespace plateau {
 

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "callbacks/callback.h"
+#include "plateau/callbacks/callback.h"
 
 namespace plateau::callbacks {
 

@@ -1,9 +1,9 @@
-#include "callbacks/training_state.h"
+#include "plateau/callbacks/training_state.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/json_field.h"
-#include "layers/sequential.h"
-#include "optim/optimizer.h"
+#include "plateau/core/json_field.h"
+#include "plateau/layers/sequential.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "core/json_field.h"
+#include "plateau/core/json_field.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -1,8 +1,8 @@
-#include "core/parse_number.h"
+#include "plateau/core/parse_number.h"
 
 #include <charconv>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

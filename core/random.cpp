@@ -1,9 +1,9 @@
-#include "core/random.h"
+#include "plateau/core/random.h"
 
 #include <cmath>
 #include <numbers>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau {
 

@@ -1,6 +1,6 @@
-#include "core/shape.h"
+#include "plateau/core/shape.h"
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -1,10 +1,10 @@
-#include "core/spec_args.h"
+#include "plateau/core/spec_args.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "core/error.h"
-#include "core/json_field.h"
+#include "plateau/core/error.h"
+#include "plateau/core/json_field.h"
 
 namespace plateau {
 

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

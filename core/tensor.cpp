@@ -1,11 +1,11 @@
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 #include <malloc.h>
 
 #include <cstdlib>
 #include <cstring>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/shape.h"
+#include "plateau/core/shape.h"
 
 namespace plateau {
 

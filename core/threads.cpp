@@ -1,11 +1,11 @@
-#include "core/threads.h"
+#include "plateau/core/threads.h"
 
 #include <omp.h>
 
 #include <cstdlib>
 #include <string>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

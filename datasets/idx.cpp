@@ -1,10 +1,10 @@
-#include "datasets/idx.h"
+#include "plateau/datasets/idx.h"
 
 #include <zlib.h>
 
-#include "core/checked_math.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "plateau/core/checked_math.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
 
 namespace plateau {
 namespace {

@@ -1,11 +1,11 @@
-#include "datasets/image_dataset.h"
+#include "plateau/datasets/image_dataset.h"
 
 #include <cstdlib>
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "datasets/idx.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/datasets/idx.h"
 
 namespace plateau {
 

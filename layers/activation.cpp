@@ -1,7 +1,7 @@
-#include "layers/activation.h"
+#include "plateau/layers/activation.h"
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

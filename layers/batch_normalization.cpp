@@ -1,7 +1,7 @@
-#include "layers/batch_normalization.h"
+#include "plateau/layers/batch_normalization.h"
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -4,8 +4,8 @@
 // the biased batch variance (Keras keras/src/layers/normalization/batch_normalization.py).
 // Inference: moving statistics. Names as PyTorch: weight (γ), bias (β), running_mean, running_var.
 
-#include "core/ops/max_pool2d.h"
-#include "layers/layer.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

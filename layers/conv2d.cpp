@@ -1,10 +1,10 @@
-#include "layers/conv2d.h"
+#include "plateau/layers/conv2d.h"
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
-#include "layers/activation.h"
-#include "layers/initializers.h"
-#include "layers/padding.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/activation.h"
+#include "plateau/layers/initializers.h"
+#include "plateau/layers/padding.h"
 
 namespace plateau {
 

@@ -5,8 +5,8 @@
 #include <array>
 #include <string>
 
-#include "core/ops/conv2d.h"
-#include "layers/layer.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

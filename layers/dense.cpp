@@ -1,9 +1,9 @@
-#include "layers/dense.h"
+#include "plateau/layers/dense.h"
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
-#include "layers/activation.h"
-#include "layers/initializers.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/activation.h"
+#include "plateau/layers/initializers.h"
 
 namespace plateau {
 

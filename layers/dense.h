@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "layers/layer.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

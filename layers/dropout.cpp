@@ -1,7 +1,7 @@
-#include "layers/dropout.h"
+#include "plateau/layers/dropout.h"
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

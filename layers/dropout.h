@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "layers/layer.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

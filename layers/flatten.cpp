@@ -1,6 +1,6 @@
-#include "layers/flatten.h"
+#include "plateau/layers/flatten.h"
 
-#include "core/autograd/functions.h"
+#include "plateau/core/autograd/functions.h"
 
 namespace plateau {
 

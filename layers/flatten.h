@@ -2,7 +2,7 @@
 // Flatten: (N,C,H,W) -> (N, C·H·W) in channel-major order, as PyTorch's nn.Flatten, so the next
 // Dense layer's weights match PyTorch's (Keras, channels-last, would order H,W,C).
 
-#include "layers/layer.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

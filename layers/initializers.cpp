@@ -1,9 +1,9 @@
-#include "layers/initializers.h"
+#include "plateau/layers/initializers.h"
 
 #include <cmath>
 
-#include "core/error.h"
-#include "layers/layer.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 namespace {

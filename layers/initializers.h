@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/random.h"
-#include "core/tensor.h"
+#include "plateau/core/random.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau {
 

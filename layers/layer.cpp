@@ -1,6 +1,6 @@
-#include "layers/layer.h"
+#include "plateau/layers/layer.h"
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

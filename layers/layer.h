@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/random.h"
-#include "layers/module.h"
+#include "plateau/core/random.h"
+#include "plateau/layers/module.h"
 
 namespace plateau {
 

@@ -1,8 +1,8 @@
-#include "layers/max_pooling2d.h"
+#include "plateau/layers/max_pooling2d.h"
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
-#include "layers/padding.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/padding.h"
 
 namespace plateau {
 

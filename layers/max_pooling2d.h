@@ -4,8 +4,8 @@
 #include <array>
 #include <string>
 
-#include "core/ops/max_pool2d.h"
-#include "layers/layer.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

@@ -1,22 +1,22 @@
-#include "layers/model_spec.h"
+#include "plateau/layers/model_spec.h"
 
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/json_field.h"
-#include "core/spec_args.h"
-#include "core/spec_table.h"
-#include "layers/activation.h"
-#include "layers/batch_normalization.h"
-#include "layers/conv2d.h"
-#include "layers/dense.h"
-#include "layers/dropout.h"
-#include "layers/flatten.h"
-#include "layers/max_pooling2d.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/spec_args.h"
+#include "plateau/core/spec_table.h"
+#include "plateau/layers/activation.h"
+#include "plateau/layers/batch_normalization.h"
+#include "plateau/layers/conv2d.h"
+#include "plateau/layers/dense.h"
+#include "plateau/layers/dropout.h"
+#include "plateau/layers/flatten.h"
+#include "plateau/layers/max_pooling2d.h"
 
 namespace plateau {
 namespace {

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "layers/layer.h"
-#include "layers/sequential.h"
+#include "plateau/layers/layer.h"
+#include "plateau/layers/sequential.h"
 
 namespace plateau {
 

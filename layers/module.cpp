@@ -1,8 +1,8 @@
-#include "layers/module.h"
+#include "plateau/layers/module.h"
 
 #include <map>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

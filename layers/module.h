@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/autograd/variable.h"
-#include "core/random.h"
+#include "plateau/core/autograd/variable.h"
+#include "plateau/core/random.h"
 
 namespace plateau {
 

@@ -1,8 +1,8 @@
-#include "layers/padding.h"
+#include "plateau/layers/padding.h"
 
 #include <algorithm>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

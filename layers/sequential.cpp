@@ -1,10 +1,10 @@
-#include "layers/sequential.h"
+#include "plateau/layers/sequential.h"
 
 #include <map>
 
-#include "core/error.h"
-#include "layers/batch_normalization.h"
-#include "layers/max_pooling2d.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/batch_normalization.h"
+#include "plateau/layers/max_pooling2d.h"
 
 namespace plateau {
 namespace {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "layers/layer.h"
+#include "plateau/layers/layer.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "layers/summary.h"
+#include "plateau/layers/summary.h"
 
 #include <cstdio>
 #include <vector>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

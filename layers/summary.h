@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "layers/sequential.h"
+#include "plateau/layers/sequential.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "layers/weights.h"
+#include "plateau/layers/weights.h"
 
-#include "core/error.h"
-#include "core/io/safetensors.h"
-#include "core/json_field.h"
-#include "layers/model_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/core/json_field.h"
+#include "plateau/layers/model_spec.h"
 
 namespace plateau {
 

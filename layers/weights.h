@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/io/safetensors.h"
-#include "layers/sequential.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/layers/sequential.h"
 
 namespace plateau {
 

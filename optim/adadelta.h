@@ -3,7 +3,7 @@
 //   g = grad + weight_decay·p;  v = ρ·v + (1 − ρ)·g²
 //   δ = √(u + ε) / √(v + ε) · g;  u = ρ·u + (1 − ρ)·δ²;  p -= lr·δ
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

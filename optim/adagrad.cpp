@@ -1,9 +1,9 @@
-#include "optim/adagrad.h"
+#include "plateau/optim/adagrad.h"
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/ops/parallel.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/parallel.h"
 
 namespace plateau {
 namespace {

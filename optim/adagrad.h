@@ -3,7 +3,7 @@
 //   t += 1;  g = grad + weight_decay·p;  clr = lr / (1 + (t − 1)·lr_decay)
 //   sum += g²  (starting from initial_accumulator_value);  p -= clr·g / (√sum + ε)
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

@@ -4,7 +4,7 @@
 //   m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²;  amsgrad: v̂ = max(v̂, v)
 //   p -= lr/(1 − β1ᵗ) · m / (√v(or v̂)/√(1 − β2ᵗ) + ε)
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

@@ -1,10 +1,10 @@
-#include "optim/keras_adam.h"
+#include "plateau/optim/keras_adam.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.h"
-#include "core/ops/parallel.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/parallel.h"
 
 namespace plateau {
 

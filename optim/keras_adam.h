@@ -4,7 +4,7 @@
 //   m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  amsgrad: v̂ = max(v̂, v)
 //   w -= α·m / (√v(or v̂) + ε)
 
-#include "optim/keras_optimizer.h"
+#include "plateau/optim/keras_optimizer.h"
 
 namespace plateau {
 

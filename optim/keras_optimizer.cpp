@@ -1,7 +1,7 @@
-#include "optim/keras_optimizer.h"
+#include "plateau/optim/keras_optimizer.h"
 
-#include "core/error.h"
-#include "core/ops/parallel.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/parallel.h"
 
 namespace plateau {
 namespace {

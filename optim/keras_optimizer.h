@@ -6,7 +6,7 @@
 //   then the optimizer's own update with lr_t; iterations += 1.
 // Keras stores the learning rate as a float32 variable, so lr is rounded to float32 when read.
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

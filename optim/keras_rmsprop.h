@@ -3,7 +3,7 @@
 //   v = ρ·v + (1 − ρ)·g²;  centered: a = ρ·a + (1 − ρ)·g, den = v − a² + ε, else den = v + ε
 //   inc = lr·g/√den;  momentum > 0: mom = μ·mom + inc, w -= mom;  else w -= inc
 
-#include "optim/keras_optimizer.h"
+#include "plateau/optim/keras_optimizer.h"
 
 namespace plateau {
 

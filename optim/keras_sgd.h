@@ -3,7 +3,7 @@
 //   momentum > 0: m = μ·m − lr·g;  w += m, or with nesterov w += μ·m − lr·g (m the new velocity)
 //   momentum = 0: w -= lr·g
 
-#include "optim/keras_optimizer.h"
+#include "plateau/optim/keras_optimizer.h"
 
 namespace plateau {
 

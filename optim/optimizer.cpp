@@ -1,12 +1,12 @@
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "core/error.h"
-#include "core/json_field.h"
-#include "core/parse_number.h"
+#include "plateau/core/error.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/parse_number.h"
 
 namespace plateau {
 

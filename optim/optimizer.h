@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/autograd/variable.h"
+#include "plateau/core/autograd/variable.h"
 
 namespace plateau {
 

@@ -1,20 +1,20 @@
-#include "optim/optimizer_spec.h"
+#include "plateau/optim/optimizer_spec.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "core/error.h"
-#include "core/json_field.h"
-#include "core/spec_args.h"
-#include "core/spec_table.h"
-#include "optim/adadelta.h"
-#include "optim/adagrad.h"
-#include "optim/adam.h"
-#include "optim/keras_adam.h"
-#include "optim/keras_rmsprop.h"
-#include "optim/keras_sgd.h"
-#include "optim/rmsprop.h"
-#include "optim/sgd.h"
+#include "plateau/core/error.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/spec_args.h"
+#include "plateau/core/spec_table.h"
+#include "plateau/optim/adadelta.h"
+#include "plateau/optim/adagrad.h"
+#include "plateau/optim/adam.h"
+#include "plateau/optim/keras_adam.h"
+#include "plateau/optim/keras_rmsprop.h"
+#include "plateau/optim/keras_sgd.h"
+#include "plateau/optim/rmsprop.h"
+#include "plateau/optim/sgd.h"
 
 namespace plateau {
 namespace {

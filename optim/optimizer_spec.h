@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "optim/rmsprop.h"
+#include "plateau/optim/rmsprop.h"
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/ops/parallel.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/parallel.h"
 
 namespace plateau {
 namespace {

@@ -4,7 +4,7 @@
 //   centered: a = α·a + (1 − α)·g, avg = √(v − a²) + ε, else avg = √v + ε   (ε outside the root)
 //   momentum > 0: buf = momentum·buf + g/avg, p -= lr·buf;  else p -= lr·g/avg
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

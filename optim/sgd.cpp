@@ -1,7 +1,7 @@
-#include "optim/sgd.h"
+#include "plateau/optim/sgd.h"
 
-#include "core/error.h"
-#include "core/ops/parallel.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/parallel.h"
 
 namespace plateau {
 namespace {

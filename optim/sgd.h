@@ -6,7 +6,7 @@
 //   p -= lr·g
 // The buffer is lr-free, so a new lr applies at once (Keras' SGD keeps lr inside: keras.SGD).
 
-#include "optim/optimizer.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

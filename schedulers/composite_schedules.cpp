@@ -1,8 +1,8 @@
-#include "schedulers/composite_schedules.h"
+#include "plateau/schedulers/composite_schedules.h"
 
 #include <algorithm>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

@@ -1,8 +1,8 @@
-#include "schedulers/cyclic_lr.h"
+#include "plateau/schedulers/cyclic_lr.h"
 
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

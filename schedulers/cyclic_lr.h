@@ -4,7 +4,7 @@
 // max_momentum and base_momentum. Modes: triangular, triangular2 (amplitude halves each cycle),
 // exp_range (amplitude · gamma^t). Steps per batch. base_lr replaces the optimizer's lr.
 
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

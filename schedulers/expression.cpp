@@ -1,8 +1,8 @@
-#include "schedulers/expression.h"
+#include "plateau/schedulers/expression.h"
 
 #include <muParser.h>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

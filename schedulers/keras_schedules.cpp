@@ -1,10 +1,10 @@
-#include "schedulers/keras_schedules.h"
+#include "plateau/schedulers/keras_schedules.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

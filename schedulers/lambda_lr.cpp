@@ -1,4 +1,4 @@
-#include "schedulers/lambda_lr.h"
+#include "plateau/schedulers/lambda_lr.h"
 
 namespace plateau {
 

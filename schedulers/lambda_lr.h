@@ -3,8 +3,8 @@
 // `epoch` (the step count t): LambdaLR gives base · f(t); MultiplicativeLR multiplies the lr by f(t)
 // at every step after the first, so lr(t) = base · f(1) · … · f(t).
 
-#include "schedulers/expression.h"
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/expression.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

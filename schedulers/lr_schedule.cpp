@@ -1,4 +1,4 @@
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

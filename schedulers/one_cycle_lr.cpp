@@ -1,9 +1,9 @@
-#include "schedulers/one_cycle_lr.h"
+#include "plateau/schedulers/one_cycle_lr.h"
 
 #include <cmath>
 #include <numbers>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

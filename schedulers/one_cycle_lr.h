@@ -4,7 +4,7 @@
 // initial_lr/final_div_factor; three_phase comes back to the initial lr before the final anneal.
 // Momentum (or Adam's beta1) cycles inversely. Steps per batch; stepping past total_steps is an error.
 
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

@@ -1,10 +1,10 @@
-#include "schedulers/reduce_lr_on_plateau.h"
+#include "plateau/schedulers/reduce_lr_on_plateau.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

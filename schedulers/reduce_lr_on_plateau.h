@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_field.h"
-#include "optim/optimizer.h"
+#include "plateau/core/json_field.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

@@ -1,16 +1,16 @@
-#include "schedulers/schedule_spec.h"
+#include "plateau/schedulers/schedule_spec.h"
 
-#include "core/checked_math.h"
-#include "core/error.h"
-#include "core/json_field.h"
-#include "core/spec_args.h"
-#include "core/spec_table.h"
-#include "schedulers/composite_schedules.h"
-#include "schedulers/cyclic_lr.h"
-#include "schedulers/keras_schedules.h"
-#include "schedulers/lambda_lr.h"
-#include "schedulers/one_cycle_lr.h"
-#include "schedulers/torch_schedules.h"
+#include "plateau/core/checked_math.h"
+#include "plateau/core/error.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/spec_args.h"
+#include "plateau/core/spec_table.h"
+#include "plateau/schedulers/composite_schedules.h"
+#include "plateau/schedulers/cyclic_lr.h"
+#include "plateau/schedulers/keras_schedules.h"
+#include "plateau/schedulers/lambda_lr.h"
+#include "plateau/schedulers/one_cycle_lr.h"
+#include "plateau/schedulers/torch_schedules.h"
 
 namespace plateau {
 namespace {

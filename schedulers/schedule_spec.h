@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "schedulers/lr_schedule.h"
-#include "schedulers/reduce_lr_on_plateau.h"
+#include "plateau/schedulers/lr_schedule.h"
+#include "plateau/schedulers/reduce_lr_on_plateau.h"
 
 namespace plateau {
 

@@ -1,8 +1,8 @@
-#include "schedulers/scheduler.h"
+#include "plateau/schedulers/scheduler.h"
 
 #include <limits>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -6,9 +6,9 @@
 
 #include <memory>
 
-#include "core/json_field.h"
-#include "optim/optimizer.h"
-#include "schedulers/lr_schedule.h"
+#include "plateau/core/json_field.h"
+#include "plateau/optim/optimizer.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

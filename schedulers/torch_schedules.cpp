@@ -1,11 +1,11 @@
-#include "schedulers/torch_schedules.h"
+#include "plateau/schedulers/torch_schedules.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "schedulers/lr_schedule.h"
+#include "plateau/schedulers/lr_schedule.h"
 
 namespace plateau {
 

@@ -1,15 +1,15 @@
-#include "training/checkpoint.h"
+#include "plateau/training/checkpoint.h"
 
 #include <zlib.h>
 
 #include <cstdio>
 #include <limits>
 
-#include "callbacks/state_json.h"
-#include "core/error.h"
-#include "core/parse_number.h"
-#include "core/io/atomic_file.h"
-#include "core/io/safetensors.h"
+#include "plateau/callbacks/state_json.h"
+#include "plateau/core/error.h"
+#include "plateau/core/parse_number.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/io/safetensors.h"
 
 namespace plateau {
 namespace {

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_field.h"
-#include "layers/module.h"
-#include "optim/optimizer.h"
+#include "plateau/core/json_field.h"
+#include "plateau/layers/module.h"
+#include "plateau/optim/optimizer.h"
 
 namespace plateau {
 

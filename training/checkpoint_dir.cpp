@@ -1,11 +1,11 @@
-#include "training/checkpoint_dir.h"
+#include "plateau/training/checkpoint_dir.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
 
 namespace plateau {
 

@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "training/checkpoint.h"
+#include "plateau/training/checkpoint.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "training/data_loader.h"
+#include "plateau/training/data_loader.h"
 
 #include <numeric>
 
-#include "core/error.h"
-#include "core/random.h"
+#include "plateau/core/error.h"
+#include "plateau/core/random.h"
 
 namespace plateau {
 

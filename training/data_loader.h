@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "datasets/image_dataset.h"
+#include "plateau/datasets/image_dataset.h"
 
 namespace plateau {
 

@@ -1,9 +1,9 @@
-#include "training/loss.h"
+#include "plateau/training/loss.h"
 
 #include <cmath>
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

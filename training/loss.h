@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/autograd/variable.h"
+#include "plateau/core/autograd/variable.h"
 
 namespace plateau {
 

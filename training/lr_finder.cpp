@@ -1,9 +1,9 @@
-#include "training/lr_finder.h"
+#include "plateau/training/lr_finder.h"
 
 #include <cmath>
 
-#include "core/error.h"
-#include "training/data_loader.h"
+#include "plateau/core/error.h"
+#include "plateau/training/data_loader.h"
 
 namespace plateau {
 

@@ -1,6 +1,6 @@
-#include "training/metrics.h"
+#include "plateau/training/metrics.h"
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 

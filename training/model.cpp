@@ -1,14 +1,14 @@
-#include "training/model.h"
+#include "plateau/training/model.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 
-#include "core/checked_math.h"
-#include "core/error.h"
-#include "core/parse_number.h"
-#include "training/data_loader.h"
-#include "training/metrics.h"
+#include "plateau/core/checked_math.h"
+#include "plateau/core/error.h"
+#include "plateau/core/parse_number.h"
+#include "plateau/training/data_loader.h"
+#include "plateau/training/metrics.h"
 
 namespace plateau {
 

@@ -13,15 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "callbacks/callback_list.h"
-#include "datasets/image_dataset.h"
-#include "layers/sequential.h"
-#include "optim/optimizer.h"
-#include "training/checkpoint.h"
-#include "training/checkpoint_dir.h"
-#include "training/data_loader.h"
-#include "training/loss.h"
-#include "training/metrics.h"
+#include "plateau/callbacks/callback_list.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/layers/sequential.h"
+#include "plateau/optim/optimizer.h"
+#include "plateau/training/checkpoint.h"
+#include "plateau/training/checkpoint_dir.h"
+#include "plateau/training/data_loader.h"
+#include "plateau/training/loss.h"
+#include "plateau/training/metrics.h"
 
 namespace plateau {
 

@@ -1,11 +1,11 @@
-#include "training/setup.h"
+#include "plateau/training/setup.h"
 
 #include <algorithm>
 
-#include "core/error.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
-#include "optim/optimizer_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
+#include "plateau/optim/optimizer_spec.h"
 
 namespace plateau {
 

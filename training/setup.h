@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "datasets/image_dataset.h"
-#include "training/model.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/training/model.h"
 
 namespace plateau {
 

@@ -1,13 +1,13 @@
-#include "training/step_profiler.h"
+#include "plateau/training/step_profiler.h"
 
 #include <chrono>
 #include <cstdio>
 
-#include "core/autograd/profiler.h"
-#include "core/error.h"
-#include "core/ops/matmul.h"
-#include "layers/conv2d.h"
-#include "layers/dense.h"
+#include "plateau/core/autograd/profiler.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/layers/conv2d.h"
+#include "plateau/layers/dense.h"
 
 namespace plateau {
 namespace {

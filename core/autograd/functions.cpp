@@ -1,15 +1,15 @@
-#include "core/autograd/functions.h"
+#include "plateau/core/autograd/functions.h"
 
-#include "core/error.h"
-#include "core/ops/activations.h"
-#include "core/ops/batch_norm.h"
-#include "core/ops/batch_norm_max_pool2d.h"
-#include "core/ops/crossentropy.h"
-#include "core/ops/dropout.h"
-#include "core/ops/elementwise.h"
-#include "core/ops/matmul.h"
-#include "core/ops/softmax.h"
-#include "core/ops/softmax_cross_entropy.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/activations.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/batch_norm_max_pool2d.h"
+#include "plateau/core/ops/crossentropy.h"
+#include "plateau/core/ops/dropout.h"
+#include "plateau/core/ops/elementwise.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/core/ops/softmax.h"
+#include "plateau/core/ops/softmax_cross_entropy.h"
 
 namespace plateau::fn {
 namespace {

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/autograd/variable.h"
-#include "core/ops/conv2d.h"
-#include "core/ops/max_pool2d.h"
-#include "core/random.h"
+#include "plateau/core/autograd/variable.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/random.h"
 
 namespace plateau::fn {
 

@@ -1,4 +1,4 @@
-#include "core/autograd/profiler.h"
+#include "plateau/core/autograd/profiler.h"
 
 namespace plateau {
 namespace {

@@ -1,11 +1,11 @@
-#include "core/autograd/variable.h"
+#include "plateau/core/autograd/variable.h"
 
 #include <chrono>
 #include <unordered_set>
 
-#include "core/autograd/profiler.h"
+#include "plateau/core/autograd/profiler.h"
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/io/atomic_file.h"
+#include "plateau/core/io/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::io {
 namespace {

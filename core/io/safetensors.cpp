@@ -1,4 +1,4 @@
-#include "core/io/safetensors.h"
+#include "plateau/core/io/safetensors.h"
 
 #include <algorithm>
 #include <cstring>
@@ -7,9 +7,9 @@
 #include <set>
 #include <tuple>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/json_field.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/json_field.h"
 
 namespace plateau::io {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::io {
 

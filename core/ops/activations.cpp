@@ -1,8 +1,8 @@
-#include "core/ops/activations.h"
+#include "plateau/core/ops/activations.h"
 
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::ops {
 namespace {

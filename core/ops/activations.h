@@ -1,7 +1,7 @@
 #pragma once
 // Element-wise activations. Each backward takes the forward's output y, which is all it needs.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

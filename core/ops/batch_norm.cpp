@@ -1,9 +1,9 @@
-#include "core/ops/batch_norm.h"
+#include "plateau/core/ops/batch_norm.h"
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/ops/batch_norm_stats.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/batch_norm_stats.h"
 
 namespace plateau::ops {
 

@@ -3,7 +3,7 @@
 // every other axis (M = N·H·W values). Training uses the batch's statistics; inference uses the
 // running ones. gamma/beta may be empty (Keras scale=False / center=False) and then act as 1 / 0.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

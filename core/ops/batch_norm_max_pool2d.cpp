@@ -1,10 +1,10 @@
-#include "core/ops/batch_norm_max_pool2d.h"
+#include "plateau/core/ops/batch_norm_max_pool2d.h"
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/ops/batch_norm_stats.h"
-#include "core/ops/max_pool_plane.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/batch_norm_stats.h"
+#include "plateau/core/ops/max_pool_plane.h"
 
 namespace plateau::ops {
 namespace {

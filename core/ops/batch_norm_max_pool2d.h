@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/ops/batch_norm.h"
-#include "core/ops/max_pool2d.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/max_pool2d.h"
 
 namespace plateau::ops {
 

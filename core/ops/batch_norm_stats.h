@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/error.h"
-#include "core/ops/parallel.h"
-#include "core/tensor.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/parallel.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops::bn {
 

@@ -1,13 +1,13 @@
-#include "core/ops/conv2d.h"
+#include "plateau/core/ops/conv2d.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "core/error.h"
-#include "core/ops/conv2d_one_channel.h"
-#include "core/ops/eigen_view.h"
-#include "core/ops/parallel.h"
-#include "core/ops/rows.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/conv2d_one_channel.h"
+#include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/parallel.h"
+#include "plateau/core/ops/rows.h"
 
 namespace plateau::ops {
 namespace {

@@ -2,7 +2,7 @@
 // 2-D convolution (cross-correlation, as PyTorch and Keras compute it) with stride and zero padding.
 // Padding may differ per side: Keras "same" pads the extra row/column at the bottom/right.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

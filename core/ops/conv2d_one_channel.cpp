@@ -1,8 +1,8 @@
-#include "core/ops/conv2d_one_channel.h"
+#include "plateau/core/ops/conv2d_one_channel.h"
 
 #include <algorithm>
 
-#include "core/ops/parallel.h"
+#include "plateau/core/ops/parallel.h"
 
 #if defined(__AVX512F__)
 #include <immintrin.h>

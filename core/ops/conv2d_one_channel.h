@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops::direct {
 

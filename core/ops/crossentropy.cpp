@@ -1,9 +1,9 @@
-#include "core/ops/crossentropy.h"
+#include "plateau/core/ops/crossentropy.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::ops {
 namespace {

@@ -3,7 +3,7 @@
 // not a softmax it can fuse (keras/src/backend/tensorflow/nn.py categorical_crossentropy):
 // p' = p / Σ_k p_k, clipped to [1e-7, 1 − 1e-7]; loss = mean over rows of −Σ_k t_k · log p'_k.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

@@ -1,6 +1,6 @@
-#include "core/ops/dropout.h"
+#include "plateau/core/ops/dropout.h"
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::ops {
 

@@ -2,8 +2,8 @@
 // Inverted dropout: each value is kept with probability 1 - rate and scaled by 1 / (1 - rate), so
 // inference needs no rescaling. The mask comes from the caller's seeded Rng.
 
-#include "core/random.h"
-#include "core/tensor.h"
+#include "plateau/core/random.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

@@ -1,6 +1,6 @@
-#include "core/ops/elementwise.h"
+#include "plateau/core/ops/elementwise.h"
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::ops {
 

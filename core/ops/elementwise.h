@@ -1,7 +1,7 @@
 #pragma once
 // Element-wise arithmetic and whole-tensor reductions. Binary ops need equal shapes.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

@@ -1,13 +1,13 @@
-#include "core/ops/matmul.h"
+#include "plateau/core/ops/matmul.h"
 
 #include <algorithm>
 #include <chrono>
 #include <vector>
 
-#include "core/error.h"
-#include "core/ops/eigen_view.h"
-#include "core/ops/parallel.h"
-#include "core/random.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/parallel.h"
+#include "plateau/core/random.h"
 
 namespace plateau::ops {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 // Matrix products: plain matmul and the dense layer's linear map, each a forward/backward pair.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

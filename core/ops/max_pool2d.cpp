@@ -1,9 +1,9 @@
-#include "core/ops/max_pool2d.h"
+#include "plateau/core/ops/max_pool2d.h"
 
-#include "core/error.h"
-#include "core/ops/conv2d.h"
-#include "core/ops/max_pool_plane.h"
-#include "core/ops/parallel.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/max_pool_plane.h"
+#include "plateau/core/ops/parallel.h"
 
 namespace plateau::ops {
 

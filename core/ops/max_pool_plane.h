@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "core/ops/max_pool2d.h"
+#include "plateau/core/ops/max_pool2d.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>

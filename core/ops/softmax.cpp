@@ -1,9 +1,9 @@
-#include "core/ops/softmax.h"
+#include "plateau/core/ops/softmax.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::ops {
 namespace {

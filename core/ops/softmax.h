@@ -2,7 +2,7 @@
 // Softmax and log-softmax over the last axis: x (N,K) -> y (N,K), each row on its own.
 // Both subtract the row maximum first, so logits of ±1e4 stay finite.
 
-#include "core/tensor.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::ops {
 

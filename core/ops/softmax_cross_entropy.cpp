@@ -1,9 +1,9 @@
-#include "core/ops/softmax_cross_entropy.h"
+#include "plateau/core/ops/softmax_cross_entropy.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::ops {
 namespace {

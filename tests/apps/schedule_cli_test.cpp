@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 #include "tests/apps/cli_runner.h"
 #include "tests/support/golden_schedules.h"
 

@@ -5,16 +5,16 @@
 #include <cmath>
 #include <filesystem>
 
-#include "callbacks/callback_spec.h"
-#include "callbacks/csv_logger.h"
-#include "callbacks/early_stopping.h"
-#include "callbacks/learning_rate_scheduler.h"
-#include "callbacks/model_checkpoint.h"
-#include "callbacks/reduce_lr_on_plateau.h"
-#include "callbacks/replay.h"
-#include "core/error.h"
+#include "plateau/callbacks/callback_spec.h"
+#include "plateau/callbacks/csv_logger.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/callbacks/learning_rate_scheduler.h"
+#include "plateau/callbacks/model_checkpoint.h"
+#include "plateau/callbacks/reduce_lr_on_plateau.h"
+#include "plateau/callbacks/replay.h"
+#include "plateau/core/error.h"
 #include "tests/support/error_of.h"
-#include "core/io/atomic_file.h"
+#include "plateau/core/io/atomic_file.h"
 
 namespace plateau {
 namespace {

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "core/autograd/functions.h"
-#include "core/error.h"
-#include "core/ops/matmul.h"
-#include "core/random.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/core/random.h"
 #include "tests/support/fixtures.h"
 
 namespace plateau {

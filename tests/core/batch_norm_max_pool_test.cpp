@@ -6,11 +6,11 @@
 #include <cstring>
 #include <limits>
 
-#include "core/error.h"
-#include "core/ops/batch_norm.h"
-#include "core/ops/batch_norm_max_pool2d.h"
-#include "core/ops/max_pool2d.h"
-#include "core/random.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/batch_norm_max_pool2d.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/random.h"
 #include "tests/support/error_of.h"
 #include "tests/support/gradient_check.h"
 

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/ops/conv2d.h"
-#include "core/random.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/random.h"
 
 namespace plateau {
 namespace {

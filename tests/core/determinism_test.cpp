@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
+#include <set>
 #include "core/error.h"
 #include "core/ops/batch_norm.h"
 #include "core/ops/conv2d.h"

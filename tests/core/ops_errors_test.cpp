@@ -1,15 +1,15 @@
 // Bad input gets a plateau::Error naming the values.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "core/ops/activations.h"
-#include "core/ops/batch_norm.h"
-#include "core/ops/conv2d.h"
-#include "core/ops/dropout.h"
-#include "core/ops/elementwise.h"
-#include "core/ops/matmul.h"
-#include "core/ops/max_pool2d.h"
-#include "core/ops/softmax_cross_entropy.h"
+#include "plateau/core/error.h"
+#include "plateau/core/ops/activations.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/dropout.h"
+#include "plateau/core/ops/elementwise.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/ops/softmax_cross_entropy.h"
 
 namespace plateau {
 namespace {

@@ -1,14 +1,14 @@
 // Every kernel's forward and backward against PyTorch (fixtures from tests/fixtures/make_torch_fixtures.py).
 #include <gtest/gtest.h>
 
-#include "core/ops/activations.h"
-#include "core/ops/batch_norm.h"
-#include "core/ops/conv2d.h"
-#include "core/ops/elementwise.h"
-#include "core/ops/matmul.h"
-#include "core/ops/max_pool2d.h"
-#include "core/ops/softmax.h"
-#include "core/ops/softmax_cross_entropy.h"
+#include "plateau/core/ops/activations.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/elementwise.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/ops/softmax.h"
+#include "plateau/core/ops/softmax_cross_entropy.h"
 #include "tests/support/fixtures.h"
 
 namespace plateau {

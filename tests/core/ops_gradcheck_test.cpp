@@ -2,16 +2,16 @@
 // gradient. Inputs are kept away from kinks (ReLU at 0, ties in max-pool windows).
 #include <gtest/gtest.h>
 
-#include "core/ops/activations.h"
-#include "core/ops/batch_norm.h"
-#include "core/ops/conv2d.h"
-#include "core/ops/dropout.h"
-#include "core/ops/elementwise.h"
-#include "core/ops/matmul.h"
-#include "core/ops/max_pool2d.h"
-#include "core/ops/softmax.h"
-#include "core/ops/softmax_cross_entropy.h"
-#include "core/random.h"
+#include "plateau/core/ops/activations.h"
+#include "plateau/core/ops/batch_norm.h"
+#include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/dropout.h"
+#include "plateau/core/ops/elementwise.h"
+#include "plateau/core/ops/matmul.h"
+#include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/ops/softmax.h"
+#include "plateau/core/ops/softmax_cross_entropy.h"
+#include "plateau/core/random.h"
 #include "tests/support/gradient_check.h"
 
 namespace plateau {

@@ -2,10 +2,10 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/io/safetensors.h"
-#include "core/random.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/core/random.h"
 
 namespace plateau {
 namespace {

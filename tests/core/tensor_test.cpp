@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/error.h"
-#include "core/random.h"
-#include "core/tensor.h"
+#include "plateau/core/error.h"
+#include "plateau/core/random.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau {
 namespace {

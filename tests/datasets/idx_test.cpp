@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/error.h"
-#include "datasets/idx.h"
-#include "datasets/image_dataset.h"
+#include "plateau/core/error.h"
+#include "plateau/datasets/idx.h"
+#include "plateau/datasets/image_dataset.h"
 
 namespace plateau {
 namespace {

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "apps/training_run.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/random.h"
-#include "training/checkpoint_dir.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/random.h"
+#include "plateau/training/checkpoint_dir.h"
 
 namespace {
 

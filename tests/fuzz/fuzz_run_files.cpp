@@ -11,7 +11,7 @@
 #include "apps/compare_table.h"
 #include "apps/options.h"
 #include "apps/run_summary.h"
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string>
 
-#include "core/error.h"
-#include "core/io/safetensors.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);

@@ -6,16 +6,16 @@
 #include <string>
 
 #include "apps/options.h"
-#include "callbacks/callback_list.h"
-#include "callbacks/callback_spec.h"
-#include "callbacks/replay.h"
-#include "core/error.h"
-#include "core/json_field.h"
-#include "layers/model_spec.h"
-#include "optim/optimizer_spec.h"
-#include "schedulers/reduce_lr_on_plateau.h"
-#include "schedulers/schedule_spec.h"
-#include "schedulers/scheduler.h"
+#include "plateau/callbacks/callback_list.h"
+#include "plateau/callbacks/callback_spec.h"
+#include "plateau/callbacks/replay.h"
+#include "plateau/core/error.h"
+#include "plateau/core/json_field.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/schedulers/reduce_lr_on_plateau.h"
+#include "plateau/schedulers/schedule_spec.h"
+#include "plateau/schedulers/scheduler.h"
 
 namespace {
 

@@ -2,9 +2,9 @@
 // fixtures from tests/fixtures/make_torch_fixtures.py, relative error <= 1e-4.
 #include <gtest/gtest.h>
 
-#include "core/autograd/functions.h"
-#include "layers/batch_normalization.h"
-#include "layers/model_spec.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/layers/batch_normalization.h"
+#include "plateau/layers/model_spec.h"
 #include "tests/support/fixtures.h"
 
 namespace plateau {

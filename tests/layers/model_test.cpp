@@ -5,16 +5,16 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 #include "tests/support/error_of.h"
-#include "core/io/atomic_file.h"
-#include "core/io/safetensors.h"
-#include "layers/conv2d.h"
-#include "layers/dense.h"
-#include "layers/flatten.h"
-#include "layers/model_spec.h"
-#include "layers/summary.h"
-#include "layers/weights.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/layers/conv2d.h"
+#include "plateau/layers/dense.h"
+#include "plateau/layers/flatten.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/summary.h"
+#include "plateau/layers/weights.h"
 
 namespace plateau {
 namespace {

@@ -3,10 +3,10 @@
 // Fashion-MNIST test images match PyTorch's within 1e-4.
 #include <gtest/gtest.h>
 
-#include "core/autograd/variable.h"
-#include "datasets/image_dataset.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
+#include "plateau/core/autograd/variable.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
 #include "tests/support/fixtures.h"
 
 namespace plateau {

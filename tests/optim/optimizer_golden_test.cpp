@@ -3,8 +3,8 @@
 // 50 steps within 1e-6 relative.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "optim/optimizer_spec.h"
+#include "plateau/core/error.h"
+#include "plateau/optim/optimizer_spec.h"
 #include "tests/support/fixtures.h"
 
 namespace plateau {

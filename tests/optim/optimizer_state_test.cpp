@@ -1,12 +1,12 @@
 // state_dict round trips, option validation and spec errors.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 #include "tests/support/error_of.h"
-#include "core/random.h"
-#include "optim/adam.h"
-#include "optim/optimizer_spec.h"
-#include "optim/sgd.h"
+#include "plateau/core/random.h"
+#include "plateau/optim/adam.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/optim/sgd.h"
 
 namespace plateau {
 namespace {

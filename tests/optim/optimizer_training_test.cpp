@@ -2,12 +2,12 @@
 // each of SGD, Momentum, Nesterov, RMSprop and Adam.
 #include <gtest/gtest.h>
 
-#include "core/autograd/variable.h"
-#include "datasets/image_dataset.h"
-#include "layers/model_spec.h"
-#include "optim/optimizer_spec.h"
-#include "training/loss.h"
-#include "training/metrics.h"
+#include "plateau/core/autograd/variable.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/training/loss.h"
+#include "plateau/training/metrics.h"
 
 namespace plateau {
 namespace {

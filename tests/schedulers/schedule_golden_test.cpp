@@ -3,9 +3,9 @@
 // real optimizer as training drives them.
 #include <gtest/gtest.h>
 
-#include "optim/optimizer_spec.h"
-#include "schedulers/schedule_spec.h"
-#include "schedulers/scheduler.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/schedulers/schedule_spec.h"
+#include "plateau/schedulers/scheduler.h"
 #include "tests/support/golden_schedules.h"
 
 namespace plateau {

@@ -1,12 +1,12 @@
 // Schedule behaviour beyond the tables: errors, units, state, the expression library.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 #include "tests/support/error_of.h"
-#include "optim/optimizer_spec.h"
-#include "schedulers/expression.h"
-#include "schedulers/schedule_spec.h"
-#include "schedulers/scheduler.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/schedulers/expression.h"
+#include "plateau/schedulers/schedule_spec.h"
+#include "plateau/schedulers/scheduler.h"
 
 namespace plateau {
 namespace {

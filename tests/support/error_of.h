@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "core/error.h"
+#include "plateau/core/error.h"
 
 namespace plateau::testing {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/io/safetensors.h"
-#include "core/tensor.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::testing {
 

@@ -9,8 +9,8 @@
 #include <functional>
 #include <vector>
 
-#include "core/random.h"
-#include "core/tensor.h"
+#include "plateau/core/random.h"
+#include "plateau/core/tensor.h"
 
 namespace plateau::testing {
 

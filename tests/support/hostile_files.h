@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
-#include "training/checkpoint.h"
+#include "plateau/training/checkpoint.h"
 
 namespace plateau::testing {
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
+#include "plateau/core/error.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {

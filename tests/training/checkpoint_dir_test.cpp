@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "callbacks/early_stopping.h"
-#include "callbacks/reduce_lr_on_plateau.h"
-#include "callbacks/schedule_callback.h"
-#include "core/error.h"
-#include "core/random.h"
-#include "layers/model_spec.h"
-#include "training/checkpoint_dir.h"
-#include "training/setup.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/callbacks/reduce_lr_on_plateau.h"
+#include "plateau/callbacks/schedule_callback.h"
+#include "plateau/core/error.h"
+#include "plateau/core/random.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/training/checkpoint_dir.h"
+#include "plateau/training/setup.h"
 
 namespace plateau {
 namespace {

@@ -4,13 +4,13 @@
 
 #include <filesystem>
 
-#include "callbacks/early_stopping.h"
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "layers/model_spec.h"
-#include "optim/optimizer_spec.h"
-#include "training/checkpoint.h"
-#include "training/model.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/training/checkpoint.h"
+#include "plateau/training/model.h"
 
 namespace plateau {
 namespace {

@@ -12,14 +12,14 @@
 #include <fstream>
 #include <functional>
 
-#include "core/error.h"
-#include "core/io/atomic_file.h"
-#include "core/io/safetensors.h"
-#include "datasets/idx.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
+#include "plateau/core/error.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/io/safetensors.h"
+#include "plateau/datasets/idx.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
 #include "tests/support/hostile_files.h"
-#include "training/checkpoint.h"
+#include "plateau/training/checkpoint.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define PLATEAU_UNDER_ASAN 1

@@ -2,12 +2,12 @@
 // as before, so a training run after it is the same as without it.
 #include <gtest/gtest.h>
 
-#include "datasets/image_dataset.h"
-#include "layers/dropout.h"
-#include "layers/model_spec.h"
-#include "optim/optimizer_spec.h"
-#include "training/lr_finder.h"
-#include "training/model.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/layers/dropout.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/training/lr_finder.h"
+#include "plateau/training/model.h"
 
 namespace plateau {
 namespace {

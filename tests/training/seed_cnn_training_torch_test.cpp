@@ -4,13 +4,13 @@
 // batch-norm + pooling steps, loss, backward, Keras batch-norm moving statistics and the Keras Adam update.
 #include <gtest/gtest.h>
 
-#include "callbacks/callback_list.h"
-#include "datasets/image_dataset.h"
-#include "layers/model_spec.h"
-#include "layers/weights.h"
-#include "optim/keras_adam.h"
+#include "plateau/callbacks/callback_list.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/weights.h"
+#include "plateau/optim/keras_adam.h"
 #include "tests/support/fixtures.h"
-#include "training/model.h"
+#include "plateau/training/model.h"
 
 namespace plateau {
 namespace {

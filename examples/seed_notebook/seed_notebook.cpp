@@ -3,23 +3,9 @@
 // a user-defined LearningRateMonitor, then evaluate on the test set.
 //   seed_notebook [--limit N] [--epochs N] [--out DIR]
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
-#include "callbacks/early_stopping.h"
-#include "callbacks/model_checkpoint.h"
-#include "callbacks/progress_bar.h"
-#include "callbacks/reduce_lr_on_plateau.h"
-#include "core/error.h"
-#include "datasets/image_dataset.h"
-#include "layers/batch_normalization.h"
-#include "layers/conv2d.h"
-#include "layers/dense.h"
-#include "layers/dropout.h"
-#include "layers/flatten.h"
-#include "layers/max_pooling2d.h"
-#include "optim/keras_adam.h"
-#include "training/model.h"
+#include <plateau/plateau.h>
 
 using namespace plateau;
 
