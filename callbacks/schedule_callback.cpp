@@ -7,12 +7,15 @@
 
 namespace plateau::callbacks {
 
-ScheduleCallback::ScheduleCallback(nlohmann::json spec) : spec_(std::move(spec)) {
-  name_ = make_schedule(spec_)->name();  // validates the spec now
+ScheduleCallback::ScheduleCallback(nlohmann::json spec)
+    : ScheduleCallback([spec = std::move(spec)] { return make_schedule(spec); }) {}
+
+ScheduleCallback::ScheduleCallback(std::function<std::unique_ptr<LRSchedule>()> make) : make_(std::move(make)) {
+  name_ = make_()->name();  // a bad spec fails now, not at fit()
 }
 
 void ScheduleCallback::on_train_begin(TrainingState& s) {
-  scheduler_ = std::make_unique<Scheduler>(make_schedule(spec_), *s.optimizer);
+  scheduler_ = std::make_unique<Scheduler>(make_(), *s.optimizer);
   // Continue from where the optimizer is: a resumed run is at its epoch / iteration count.
   scheduler_->set_step(scheduler_->schedule().unit() == ScheduleUnit::Epoch ? s.epoch : s.optimizer->step_count());
   if (scheduler_->schedule().unit() == ScheduleUnit::Batch) check_length(s);

@@ -14,9 +14,16 @@
 
 namespace plateau::callbacks {
 
+// PyTorch: calling scheduler.step() at the end of every epoch (or batch); Keras: LearningRateScheduler,
+// or a LearningRateSchedule given to the optimizer (per batch).
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::ScheduleCallback>(nlohmann::json{{"name", "StepLR"}, {"step_size", 7}}));
 class ScheduleCallback : public Callback {
  public:
-  explicit ScheduleCallback(nlohmann::json spec);
+  explicit ScheduleCallback(nlohmann::json spec);  // a schedule spec: {"name":"StepLR","step_size":7}
+  // A schedule of the user's own (an LRSchedule subclass), made anew at every fit():
+  //   ScheduleCallback([] { return std::make_unique<WarmupThenDecay>(2, 0.7); })
+  explicit ScheduleCallback(std::function<std::unique_ptr<LRSchedule>()> make);
   std::string name() const override { return name_; }
   void on_train_begin(TrainingState& s) override;
   void on_epoch_begin(TrainingState& s) override;
@@ -28,7 +35,7 @@ class ScheduleCallback : public Callback {
  private:
   void check_length(TrainingState& s) const;  // warns when a batch schedule does not fit the run
 
-  nlohmann::json spec_;
+  std::function<std::unique_ptr<LRSchedule>()> make_;
   std::string name_;
   std::unique_ptr<Scheduler> scheduler_;
 };
