@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "core/error.h"
+#include "plateau/core/build_info.h"
+#include "plateau/core/error.h"
 
 namespace {
 
@@ -88,6 +89,7 @@ std::string usage_error(const CLI::App& app, const CLI::ParseError& e, int argc,
 int main(int argc, char** argv) {
   CLI::App app{"plateau: train the Fashion-MNIST CNN, swap optimizers and schedules, compare runs, profile kernels"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return plateau::build_description(); });
   std::vector<std::unique_ptr<CommandOptions>> options;
   for (const Subcommand& s : kSubcommands) {
     CLI::App* cmd = app.add_subcommand(s.name, s.description);
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::RuntimeError& e) {  // a command that ends early on purpose (interrupted, NaN loss)
     return e.get_exit_code();

@@ -6,8 +6,9 @@
 #include <fstream>
 #include <limits>
 
-#include "core/io/atomic_file.h"
-#include "core/threads.h"
+#include "plateau/core/build_info.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/threads.h"
 
 namespace plateau::apps {
 namespace {
@@ -36,13 +37,7 @@ RunFiles::RunFiles(RunDirectory& run, nlohmann::json run_info, bool resumed)
 std::string RunFiles::metrics_header() { return "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds\n"; }
 
 nlohmann::json RunFiles::machine_info() {
-  return {{"versions",
-           {{"plateau", "0.1.0"},
-            {"eigen", std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
-                          std::to_string(EIGEN_MINOR_VERSION)},
-            {"compiler", __VERSION__}}},
-          {"cpu", cpu_model()},
-          {"threads", num_threads()}};
+  return {{"versions", build_info()}, {"cpu", cpu_model()}, {"threads", num_threads()}};
 }
 
 void RunFiles::on_train_begin(TrainingState&) {

@@ -16,7 +16,8 @@ packages=(
   libcli11-dev           # command-line parsing
   libmuparser-dev        # schedule expressions
   dataset-fashion-mnist  # the data set, in /usr/share/datasets/fashion-mnist
-  python3-numpy          # the test that reads plateau's safetensors from Python
+  python3 python3-numpy  # tests: the usage examples' generator; reading plateau's safetensors from Python
+  dpkg-dev file          # cpack -G DEB: dpkg-shlibdeps computes the package's Depends
 )
 
 missing=()

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "datasets/image_dataset.h"
-#include "training/model.h"
+#include "plateau/datasets/image_dataset.h"
+#include "plateau/training/model.h"
 
 namespace plateau {
 

@@ -59,7 +59,7 @@ ColumnRange valid_columns(int64_t Q, int64_t W, int stride, int64_t offset) {
 }
 
 // Stride 1, no padding, images at most 16 wide: the shape of rows.h's block copies (conv2 and conv3).
-bool narrow_valid(const Geometry& g, const Conv2dParams& p) {
+[[maybe_unused]] bool narrow_valid(const Geometry& g, const Conv2dParams& p) {
   return p.stride_h == 1 && p.stride_w == 1 && !padded(p) && g.W <= 16;
 }
 
@@ -143,10 +143,6 @@ Tensor& scratch(int which, size_t size) {
 }
 
 }  // namespace
-
-int64_t conv_output_size(int64_t in, int64_t kernel, int stride, int pad_before, int pad_after) {
-  return (in + pad_before + pad_after - kernel) / stride + 1;
-}
 
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu) {
   const Geometry g = check_shapes(x, w, p, "conv2d");

@@ -4,10 +4,6 @@
 
 namespace plateau::ops {
 
-void check_same_shape(const Tensor& a, const Tensor& b, const char* op) {
-  PLATEAU_CHECK(a.shape() == b.shape(), op, ": shapes ", a.shape(), " and ", b.shape(), " differ");
-}
-
 Tensor add_forward(const Tensor& a, const Tensor& b) {
   check_same_shape(a, b, "add");
   Tensor y(a.shape());

@@ -1,4 +1,4 @@
-// The seed notebook's experiment written against the plateau C++ API, as a Keras user would:
+// The seed notebook's experiment written against the installed plateau C++ API, as a Keras user would:
 // build the CNN, compile with Adam, fit with ReduceLROnPlateau + EarlyStopping + ModelCheckpoint and
 // a user-defined LearningRateMonitor, then evaluate on the test set.
 //   seed_notebook [--limit N] [--epochs N] [--out DIR]
@@ -27,13 +27,13 @@ class LearningRateMonitor : public Callback {
 int main(int argc, char** argv) {
   int64_t limit = 0, epochs = 12;
   std::string out = "seed_notebook_run";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--limit") limit = std::atoll(argv[i + 1]);
-    if (flag == "--epochs") epochs = std::atoll(argv[i + 1]);
-    if (flag == "--out") out = argv[i + 1];
-  }
   try {
+    for (int i = 1; i + 1 < argc; i += 2) {
+      const std::string flag = argv[i];
+      if (flag == "--limit") limit = parse_int64(argv[i + 1], flag);
+      if (flag == "--epochs") epochs = parse_int64(argv[i + 1], flag);
+      if (flag == "--out") out = argv[i + 1];
+    }
     ImageDataset train = load_mnist_format(default_data_dir(), "train");
     const ImageDataset test = load_mnist_format(default_data_dir(), "test");
     if (limit > 0) train = train.slice(0, limit);

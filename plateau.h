@@ -1,0 +1,101 @@
+#pragma once
+// plateau: the whole public API in one include, for programs that train with it.
+//   #include <plateau/plateau.h>   with   find_package(plateau 0.2 REQUIRED) … target_link_libraries(app plateau::plateau)
+// The C++ API walk-through: docs/cpp_api.md.
+
+#include "plateau/version.h"
+
+// core
+#include "plateau/core/build_info.h"
+#include "plateau/core/error.h"
+#include "plateau/core/shape.h"
+#include "plateau/core/tensor.h"
+#include "plateau/core/random.h"
+#include "plateau/core/threads.h"
+#include "plateau/core/json_field.h"
+#include "plateau/core/parse_number.h"
+#include "plateau/core/spec_args.h"
+#include "plateau/core/autograd/variable.h"
+#include "plateau/core/autograd/functions.h"
+#include "plateau/core/io/atomic_file.h"
+#include "plateau/core/io/safetensors.h"
+
+// layers
+#include "plateau/layers/activation.h"
+#include "plateau/layers/batch_normalization.h"
+#include "plateau/layers/conv2d.h"
+#include "plateau/layers/dense.h"
+#include "plateau/layers/dropout.h"
+#include "plateau/layers/flatten.h"
+#include "plateau/layers/initializers.h"
+#include "plateau/layers/layer.h"
+#include "plateau/layers/max_pooling2d.h"
+#include "plateau/layers/model_spec.h"
+#include "plateau/layers/module.h"
+#include "plateau/layers/padding.h"
+#include "plateau/layers/sequential.h"
+#include "plateau/layers/summary.h"
+#include "plateau/layers/weights.h"
+
+// optim
+#include "plateau/optim/adadelta.h"
+#include "plateau/optim/adagrad.h"
+#include "plateau/optim/adam.h"
+#include "plateau/optim/keras_adam.h"
+#include "plateau/optim/keras_optimizer.h"
+#include "plateau/optim/keras_rmsprop.h"
+#include "plateau/optim/keras_sgd.h"
+#include "plateau/optim/optimizer.h"
+#include "plateau/optim/optimizer_spec.h"
+#include "plateau/optim/rmsprop.h"
+#include "plateau/optim/sgd.h"
+
+// schedulers
+#include "plateau/schedulers/composite_schedules.h"
+#include "plateau/schedulers/cyclic_lr.h"
+#include "plateau/schedulers/expression.h"
+#include "plateau/schedulers/keras_schedules.h"
+#include "plateau/schedulers/lambda_lr.h"
+#include "plateau/schedulers/lr_schedule.h"
+#include "plateau/schedulers/one_cycle_lr.h"
+#include "plateau/schedulers/reduce_lr_on_plateau.h"
+#include "plateau/schedulers/schedule_spec.h"
+#include "plateau/schedulers/scheduler.h"
+#include "plateau/schedulers/torch_schedules.h"
+
+// callbacks
+#include "plateau/callbacks/callback.h"
+#include "plateau/callbacks/callback_list.h"
+#include "plateau/callbacks/callback_spec.h"
+#include "plateau/callbacks/csv_logger.h"
+#include "plateau/callbacks/early_stopping.h"
+#include "plateau/callbacks/history.h"
+#include "plateau/callbacks/lambda_callback.h"
+#include "plateau/callbacks/learning_rate_scheduler.h"
+#include "plateau/callbacks/lr_log.h"
+#include "plateau/callbacks/model_checkpoint.h"
+#include "plateau/callbacks/monitor.h"
+#include "plateau/callbacks/path_template.h"
+#include "plateau/callbacks/plateau_schedule_callback.h"
+#include "plateau/callbacks/progress_bar.h"
+#include "plateau/callbacks/reduce_lr_on_plateau.h"
+#include "plateau/callbacks/replay.h"
+#include "plateau/callbacks/schedule_callback.h"
+#include "plateau/callbacks/state_json.h"
+#include "plateau/callbacks/terminate_on_nan.h"
+#include "plateau/callbacks/training_state.h"
+
+// datasets
+#include "plateau/datasets/idx.h"
+#include "plateau/datasets/image_dataset.h"
+
+// training
+#include "plateau/training/checkpoint.h"
+#include "plateau/training/checkpoint_dir.h"
+#include "plateau/training/data_loader.h"
+#include "plateau/training/loss.h"
+#include "plateau/training/lr_finder.h"
+#include "plateau/training/metrics.h"
+#include "plateau/training/model.h"
+#include "plateau/training/setup.h"
+#include "plateau/training/step_profiler.h"
