@@ -13,6 +13,13 @@
 
 namespace plateau {
 
+// Keras: keras.callbacks.Callback; PyTorch: none (a training loop of one's own).
+// Usage:
+//   struct PrintLr : Callback {
+//     std::string name() const override { return "PrintLr"; }
+//     void on_epoch_end(TrainingState& s) override { std::printf("epoch %lld lr %g\n", (long long)s.epoch, s.lr()); }
+//   };
+//   callbacks.add(std::make_unique<PrintLr>());
 class Callback {
  public:
   virtual ~Callback() = default;

@@ -12,6 +12,11 @@
 
 namespace plateau {
 
+// Keras: keras.callbacks.CallbackList (what fit() builds from callbacks=[…]).
+// Usage:
+//   CallbackList list;
+//   list.add(std::make_unique<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{.patience = 3}));
+//   model.fit(train, {.epochs = 10, .validation_split = 0.1}, list);
 class CallbackList {
  public:
   CallbackList() = default;

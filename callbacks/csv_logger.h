@@ -16,6 +16,8 @@ struct CSVLoggerOptions {
   bool dry_run = false;                   // keep the rows in memory, write nothing (plateau replay)
 };
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::CSVLogger>(callbacks::CSVLoggerOptions{.filename = "log.csv"}));
 class CSVLogger : public Callback {
  public:
   explicit CSVLogger(CSVLoggerOptions options);

@@ -27,6 +27,9 @@ struct EarlyStoppingOptions {
   int64_t start_from_epoch = 0;
 };
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{
+//       .monitor = "val_loss", .patience = 5, .restore_best_weights = true}));
 class EarlyStopping : public Callback {
  public:
   explicit EarlyStopping(EarlyStoppingOptions options = {});

@@ -5,6 +5,9 @@
 
 namespace plateau::callbacks {
 
+// Usage:
+//   const callbacks::History h = model.fit(train, {.epochs = 3, .validation_split = 0.2}, callbacks);
+//   for (double v : h.history.at("val_loss")) std::printf("%.4f\n", v);
 class History : public Callback {
  public:
   std::string name() const override { return "History"; }

@@ -13,6 +13,8 @@
 
 namespace plateau::callbacks {
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::LearningRateScheduler>("epoch < 10 ? lr : lr * 0.9"));
 class LearningRateScheduler : public Callback {
  public:
   explicit LearningRateScheduler(const std::string& schedule);

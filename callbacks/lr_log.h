@@ -7,6 +7,9 @@
 
 namespace plateau::callbacks {
 
+// Keras: the "Epoch 7: ReduceLROnPlateau reducing learning rate to …" lines its callbacks print (verbose=1).
+// Usage:
+//   callbacks.add_tail(std::make_unique<callbacks::LrLog>());  // prints through FitOptions::print
 class LrLog : public Callback {
  public:
   std::string name() const override { return "LrLog"; }

@@ -25,6 +25,9 @@ struct ModelCheckpointOptions {
   bool dry_run = false;  // decide but write nothing (plateau replay)
 };
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::ModelCheckpoint>(callbacks::ModelCheckpointOptions{
+//       .filepath = "best-{epoch:02d}-{val_loss:.4f}.safetensors", .monitor = "val_loss", .save_best_only = true}));
 class ModelCheckpoint : public Callback {
  public:
   explicit ModelCheckpoint(ModelCheckpointOptions options);

@@ -12,6 +12,10 @@
 
 namespace plateau {
 
+// Keras: MonitorCallback._set_monitor_op / _is_improvement.
+// Usage:
+//   const Monitor m("val_loss", "auto", 1e-4, "EarlyStopping");  // mode resolves to "min"
+//   const bool better = m.is_improvement(0.30, 0.31);             // true: 0.30 + 1e-4 < 0.31
 class Monitor {
  public:
   Monitor(std::string key, std::string mode, double min_delta, const std::string& owner);

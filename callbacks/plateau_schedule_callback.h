@@ -11,6 +11,9 @@
 
 namespace plateau::callbacks {
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::PlateauScheduleCallback>(nlohmann::json{
+//       {"name", "ReduceLROnPlateau"}, {"factor", 0.5}, {"patience", 2}, {"monitor", "val_loss"}}));
 class PlateauScheduleCallback : public Callback {
  public:
   // spec: PyTorch ReduceLROnPlateau arguments plus "monitor" (default val_loss)

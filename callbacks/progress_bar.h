@@ -11,6 +11,9 @@
 
 namespace plateau::callbacks {
 
+// Keras: keras.callbacks.ProgbarLogger (fit(verbose=…)).
+// Usage:
+//   callbacks.add_tail(std::make_unique<callbacks::ProgressBar>(/*verbose=*/1, /*interactive=*/true));
 class ProgressBar : public Callback {
  public:
   ProgressBar(int verbose, bool interactive, std::FILE* out = stdout);

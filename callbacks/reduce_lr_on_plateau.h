@@ -25,6 +25,9 @@ struct ReduceLROnPlateauOptions {
   double min_lr = 0.0;
 };
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::ReduceLROnPlateau>(callbacks::ReduceLROnPlateauOptions{
+//       .monitor = "val_loss", .factor = 0.5, .patience = 3, .min_lr = 1e-6}));
 class ReduceLROnPlateau : public Callback {
  public:
   explicit ReduceLROnPlateau(ReduceLROnPlateauOptions options = {});

@@ -7,6 +7,8 @@
 
 namespace plateau::callbacks {
 
+// Usage:
+//   callbacks.add(std::make_unique<callbacks::TerminateOnNaN>());
 class TerminateOnNaN : public Callback {
  public:
   std::string name() const override { return "TerminateOnNaN"; }

@@ -30,6 +30,10 @@ struct LrChange {
 nlohmann::json lr_changes_to_json(const std::vector<LrChange>& changes);
 std::vector<LrChange> lr_changes_from_json(const JsonField& list);
 
+// Keras: the `logs` dict and self.model / self.model.optimizer inside a callback.
+// Usage (inside a hook):
+//   if (s.logs.count("val_loss") && s.logs.at("val_loss") > 1.0) s.stop_training = true;
+//   if (s.epoch == 5) s.set_lr(s.lr() * 0.1, "MyCallback", "epoch 5");
 struct TrainingState {
   Sequential* model = nullptr;
   Optimizer* optimizer = nullptr;

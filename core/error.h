@@ -11,6 +11,10 @@
 
 namespace plateau {
 
+// Counterpart: the ValueError / TypeError Keras and PyTorch raise, with the values in the message.
+// Usage:
+//   try { const Tensor t(Shape{2, 3}, std::vector<float>{1, 2}); }
+//   catch (const Error& e) { std::fprintf(stderr, "%s\n", e.what()); }  // names 6 and 2
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}

@@ -18,6 +18,11 @@
 
 namespace plateau {
 
+// Keras/PyTorch counterpart: none (they read config dicts and let KeyError or TypeError escape).
+// Usage:
+//   const nlohmann::json doc = parse_json_text(R"({"epoch": 3})", "run.json");
+//   const JsonField root(doc, "run.json");
+//   const int64_t epoch = root.at("epoch").integer(0);  // else "run.json: epoch must be …, got …"
 class JsonField {
  public:
   // `value` must outlive the field and every field taken from it.

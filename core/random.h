@@ -10,6 +10,11 @@
 
 namespace plateau {
 
+// PyTorch: torch.Generator; Keras: keras.random.SeedGenerator.
+// Usage:
+//   Rng rng(42);
+//   const double u = rng.uniform();                               // [0, 1)
+//   const Tensor w = normal_tensor(Shape{3, 3}, 0.0, 0.05, rng);
 class Rng {
  public:
   explicit Rng(uint64_t seed = 0);

@@ -9,6 +9,10 @@
 
 namespace plateau {
 
+// PyTorch: torch.Size (Keras keeps shapes as tuples, batch axis None).
+// Usage:
+//   const Shape s{128, 1, 28, 28};
+//   const int64_t pixels = s.numel() / s[0];  // 784; s[-1] is 28, s.str() is "[128,1,28,28]"
 class Shape {
  public:
   Shape() = default;

@@ -4,11 +4,6 @@
 // default, so that every default is written once — and so declares the key valid; done() then
 // refuses any other key, listing the valid ones. A value of the wrong type is an error naming the
 // key and the value. Missing or null keys take the fallback.
-//
-//   const SGDOptions d;
-//   SpecArgs a(spec, "SGD");
-//   SGDOptions o{.lr = a.number("lr", d.lr), .momentum = a.number("momentum", d.momentum)};
-//   a.done();  // "SGD: unknown argument 'momentun' (valid: lr, momentum, name)"
 
 #include <array>
 #include <optional>
@@ -21,6 +16,14 @@
 
 namespace plateau {
 
+// Keras: the argument checking of from_config / keras.optimizers.get; PyTorch: the keyword arguments
+// of torch.optim.SGD(…), whose TypeError names an unexpected one.
+// Usage:
+//   const nlohmann::json spec = {{"name", "SGD"}, {"lr", 0.1}};
+//   const SGDOptions d;
+//   SpecArgs a(spec, "SGD");
+//   SGDOptions o{.lr = a.number("lr", d.lr), .momentum = a.number("momentum", d.momentum)};
+//   a.done();  // with "momentun" in the spec: "SGD: unknown argument 'momentun' (valid: lr, momentum, name)"
 class SpecArgs {
  public:
   // `what` names the object in errors ("Conv2D", "StepLR"); `always` are keys every spec of its kind may hold.

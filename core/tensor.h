@@ -16,6 +16,11 @@ namespace plateau {
 // allocation, so a size read from a hostile file can never reach the allocator.
 inline constexpr int64_t kMaxTensorElements = (int64_t{1} << 31) - 1;
 
+// PyTorch: a contiguous float32 torch.Tensor without autograd (Variable adds that).
+// Usage:
+//   Tensor x(Shape{2, 3}, 0.5f);                             // filled with 0.5
+//   const Tensor y(Shape{2}, std::vector<float>{1.0f, 2.0f});
+//   const Tensor z = x.reshaped(Shape{3, 2});                // a copy; numel must match
 class Tensor {
  public:
   Tensor() = default;  // empty: rank 0 shape with no storage

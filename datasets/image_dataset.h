@@ -9,6 +9,11 @@
 
 namespace plateau {
 
+// Keras: the (x, y) uint8 arrays of keras.datasets.fashion_mnist.load_data(); PyTorch: torchvision's FashionMNIST.
+// Usage:
+//   const ImageDataset data = load_mnist_format(default_data_dir(), "train");
+//   const Tensor x = data.images({0, 1, 2});              // (3,1,28,28) in [0,1]
+//   const std::vector<int32_t> y = data.labels_at({0, 1, 2});
 struct ImageDataset {
   int64_t count = 0, height = 0, width = 0;
   std::vector<uint8_t> pixels;  // count·height·width

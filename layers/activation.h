@@ -12,6 +12,10 @@ const std::vector<std::string>& activation_names();  // relu, sigmoid, tanh, sof
 void check_activation_name(const std::string& name, const std::string& where);
 Variable apply_activation(const std::string& name, const Variable& x);
 
+// Keras: keras.layers.Activation; PyTorch: torch.nn.ReLU, Sigmoid, Tanh, Softmax(dim=-1).
+// Usage:
+//   Sequential seq;
+//   seq.add(Dense({.units = 64})).add(Activation("relu"));
 class Activation : public Layer {
  public:
   explicit Activation(std::string activation);

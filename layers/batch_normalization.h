@@ -16,6 +16,11 @@ struct BatchNormalizationOptions {
   bool scale = true;   // learn γ
 };
 
+// Keras: keras.layers.BatchNormalization; PyTorch: torch.nn.BatchNorm2d / BatchNorm1d with
+// momentum = 1 − Keras' momentum.
+// Usage:
+//   Sequential seq;
+//   seq.add(Conv2D({.filters = 32, .activation = "relu"})).add(BatchNormalization({.momentum = 0.9}));
 class BatchNormalization : public Layer {
  public:
   explicit BatchNormalization(BatchNormalizationOptions options = {});

@@ -21,6 +21,10 @@ struct Conv2DOptions {
   std::string bias_initializer = "zeros";
 };
 
+// Keras: keras.layers.Conv2D; PyTorch: torch.nn.Conv2d (plus the activation).
+// Usage:
+//   Sequential seq;
+//   seq.add(Conv2D({.filters = 32, .kernel_size = {3, 3}, .padding = "same", .activation = "relu"}));
 class Conv2D : public Layer {
  public:
   explicit Conv2D(Conv2DOptions options);

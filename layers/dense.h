@@ -16,6 +16,10 @@ struct DenseOptions {
   std::string bias_initializer = "zeros";
 };
 
+// Keras: keras.layers.Dense; PyTorch: torch.nn.Linear (plus the activation).
+// Usage:
+//   Sequential seq;
+//   seq.add(Flatten()).add(Dense({.units = 10, .activation = "softmax"}));
 class Dense : public Layer {
  public:
   explicit Dense(DenseOptions options);

@@ -14,6 +14,10 @@ struct DropoutOptions {
   std::optional<uint64_t> seed = std::nullopt;
 };
 
+// Keras: keras.layers.Dropout; PyTorch: torch.nn.Dropout.
+// Usage:
+//   Sequential seq;
+//   seq.add(Dense({.units = 128, .activation = "relu"})).add(Dropout({.rate = 0.5, .seed = 7}));
 class Dropout : public Layer {
  public:
   explicit Dropout(DropoutOptions options);

@@ -6,6 +6,10 @@
 
 namespace plateau {
 
+// Keras: keras.layers.Flatten (but channel-major, see above); PyTorch: torch.nn.Flatten.
+// Usage:
+//   Sequential seq;
+//   seq.add(Conv2D({.filters = 8})).add(Flatten()).add(Dense({.units = 10}));
 class Flatten : public Layer {
  public:
   std::string type() const override { return "Flatten"; }

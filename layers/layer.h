@@ -17,6 +17,10 @@ namespace plateau {
 inline constexpr int64_t kMaxSampleElements = int64_t{1} << 24;   // one sample's activation: 64 MiB
 inline constexpr int64_t kMaxModelParameters = int64_t{1} << 28;  // all parameters of a model: 1 GiB
 
+// Keras: keras.layers.Layer; PyTorch: torch.nn.Module (a leaf one).
+// Usage:
+//   for (const auto& layer : net.layers())
+//     std::printf("%s (%s): %s\n", layer->name().c_str(), layer->type().c_str(), layer->config().dump().c_str());
 class Layer : public Module {
  public:
   virtual std::string type() const = 0;  // Keras class name: "Conv2D"

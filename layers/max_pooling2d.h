@@ -15,6 +15,10 @@ struct MaxPooling2DOptions {
   std::string padding = "valid";
 };
 
+// Keras: keras.layers.MaxPooling2D; PyTorch: torch.nn.MaxPool2d.
+// Usage:
+//   Sequential seq;
+//   seq.add(Conv2D({.filters = 32, .activation = "relu"})).add(MaxPooling2D({.pool_size = {2, 2}}));
 class MaxPooling2D : public Layer {
  public:
   explicit MaxPooling2D(MaxPooling2DOptions options = {});

@@ -13,6 +13,11 @@
 
 namespace plateau {
 
+// PyTorch: torch.nn.Module (parameters, buffers, state_dict, train/eval).
+// Usage:
+//   const StateDict weights = net.state_dict();  // "0.weight", "0.bias", …, "1.running_mean", …
+//   net.eval();                                  // inference: Dropout off, BatchNormalization's moving statistics
+//   net.load_state_dict(weights);                // names and shapes checked before anything changes
 class Module {
  public:
   virtual ~Module() = default;

@@ -11,6 +11,11 @@
 
 namespace plateau {
 
+// Keras: keras.Sequential; PyTorch: torch.nn.Sequential.
+// Usage:
+//   Sequential mlp;
+//   mlp.add(Flatten()).add(Dense({.units = 64, .activation = "relu"})).add(Dense({.units = 10, .activation = "softmax"}));
+//   mlp.build(Shape{1, 28, 28}, /*seed=*/1);  // per-sample input shape, channels first
 class Sequential : public Module {
  public:
   Sequential() = default;

@@ -15,6 +15,9 @@ struct AdadeltaOptions {
   GradientClipping clipping = {};
 };
 
+// Usage:
+//   Adadelta adadelta(net.parameters(), {.lr = 1.0, .rho = 0.95});
+//   adadelta.step();  // after backward()
 class Adadelta : public Optimizer {
  public:
   Adadelta(const std::vector<Variable>& params, AdadeltaOptions options);

@@ -16,6 +16,9 @@ struct AdagradOptions {
   GradientClipping clipping = {};
 };
 
+// Usage:
+//   Adagrad adagrad(net.parameters(), {.lr = 0.01, .initial_accumulator_value = 0.1});
+//   adagrad.step();  // after backward()
 class Adagrad : public Optimizer {
  public:
   Adagrad(const std::vector<Variable>& params, AdagradOptions options);

@@ -17,6 +17,9 @@ struct AdamOptions {
   GradientClipping clipping = {};
 };
 
+// Usage:
+//   Adam adam(net.parameters(), {.lr = 2e-3, .weight_decay = 1e-4, .clipping = {.clipnorm = 1.0}});
+//   adam.step();  // after backward()
 class Adam : public Optimizer {
  public:
   Adam(const std::vector<Variable>& params, AdamOptions options);
@@ -38,6 +41,8 @@ class Adam : public Optimizer {
 };
 
 // AdamW: Adam with decoupled weight decay (default 1e-2, as PyTorch).
+// Usage:
+//   AdamW adamw(net.parameters(), {.lr = 1e-3, .weight_decay = 0.01});
 class AdamW : public Adam {
  public:
   AdamW(const std::vector<Variable>& params, AdamOptions options) : Adam(params, options, true) {}

@@ -16,6 +16,9 @@ struct KerasAdamOptions {
   KerasCommonOptions common = {};
 };
 
+// Usage:
+//   KerasAdam adam(net.parameters(), {.learning_rate = 1e-3, .epsilon = 1e-7});
+//   adam.step();  // after backward()
 class KerasAdam : public KerasOptimizer {
  public:
   KerasAdam(const std::vector<Variable>& params, KerasAdamOptions options);

@@ -16,6 +16,9 @@ struct KerasCommonOptions {
   GradientClipping clipping = {};
 };
 
+// Usage (through a subclass):
+//   KerasSGD sgd(net.parameters(), {.learning_rate = 0.1, .common = {.weight_decay = 1e-4, .clipping = {.clipvalue = 1.0}}});
+//   const double lr_now = sgd.effective_lr(0);  // lr / (1 + decay·iterations) with a legacy decay
 class KerasOptimizer : public Optimizer {
  protected:
   KerasOptimizer(const std::vector<Variable>& params, double learning_rate, const KerasCommonOptions& common,

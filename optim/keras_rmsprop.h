@@ -16,6 +16,9 @@ struct KerasRMSpropOptions {
   KerasCommonOptions common = {};
 };
 
+// Usage:
+//   KerasRMSprop rmsprop(net.parameters(), {.learning_rate = 1e-3, .rho = 0.9});
+//   rmsprop.step();  // after backward()
 class KerasRMSprop : public KerasOptimizer {
  public:
   KerasRMSprop(const std::vector<Variable>& params, KerasRMSpropOptions options);

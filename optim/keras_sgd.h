@@ -14,6 +14,9 @@ struct KerasSGDOptions {
   KerasCommonOptions common = {};
 };
 
+// Usage:
+//   KerasSGD sgd(net.parameters(), {.learning_rate = 0.01, .momentum = 0.9, .nesterov = true});
+//   sgd.step();  // after backward()
 class KerasSGD : public KerasOptimizer {
  public:
   KerasSGD(const std::vector<Variable>& params, KerasSGDOptions options);

@@ -46,6 +46,12 @@ struct OptimizerState {
   StateDict tensors;
 };
 
+// PyTorch: torch.optim.Optimizer; Keras: keras.optimizers.Optimizer.
+// Usage:
+//   optimizer.zero_grad();
+//   Variable loss = Loss("sparse_categorical_crossentropy").of_labels(net(Variable(train.images({0}))), train.labels_at({0}));
+//   loss.backward();
+//   optimizer.step();
 class Optimizer {
  public:
   virtual ~Optimizer() = default;

@@ -18,6 +18,9 @@ struct RMSpropOptions {
   GradientClipping clipping = {};
 };
 
+// Usage:
+//   RMSprop rmsprop(net.parameters(), {.lr = 1e-3, .alpha = 0.9, .centered = true});
+//   rmsprop.step();  // after backward()
 class RMSprop : public Optimizer {
  public:
   RMSprop(const std::vector<Variable>& params, RMSpropOptions options);

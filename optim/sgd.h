@@ -19,6 +19,9 @@ struct SGDOptions {
   GradientClipping clipping = {};
 };
 
+// Usage:
+//   SGD sgd(net.parameters(), {.lr = 0.01, .momentum = 0.9, .nesterov = true});
+//   sgd.step();  // after backward()
 class SGD : public Optimizer {
  public:
   SGD(const std::vector<Variable>& params, SGDOptions options);

@@ -12,6 +12,11 @@
 
 namespace plateau {
 
+// Usage:
+//   std::vector<std::unique_ptr<LRSchedule>> parts;
+//   parts.push_back(std::make_unique<LinearLR>(LinearLROptions{.start_factor = 0.1, .total_iters = 3}));
+//   parts.push_back(std::make_unique<CosineAnnealingLR>(CosineAnnealingLROptions{.T_max = 20}));
+//   const SequentialLR warmup_then_cosine(std::move(parts), {3});
 class SequentialLR : public LRSchedule {
  public:
   SequentialLR(std::vector<std::unique_ptr<LRSchedule>> schedulers, std::vector<int64_t> milestones);
@@ -28,6 +33,11 @@ class SequentialLR : public LRSchedule {
   std::vector<int64_t> milestones_;
 };
 
+// Usage:
+//   std::vector<std::unique_ptr<LRSchedule>> parts;
+//   parts.push_back(std::make_unique<ConstantLR>(ConstantLROptions{.factor = 0.5, .total_iters = 2}));
+//   parts.push_back(std::make_unique<ExponentialLR>(ExponentialLROptions{.gamma = 0.9}));
+//   const ChainedScheduler both(std::move(parts));
 class ChainedScheduler : public LRSchedule {
  public:
   explicit ChainedScheduler(std::vector<std::unique_ptr<LRSchedule>> schedulers);

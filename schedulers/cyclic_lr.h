@@ -18,6 +18,9 @@ struct CyclicLROptions {
   double base_momentum = 0.8, max_momentum = 0.9;
 };
 
+// Usage:
+//   const CyclicLR clr({.base_lr = 1e-3, .max_lr = 1e-2, .step_size_up = 500});
+//   const double peak = clr.lr_at(/*t=*/500, /*initial_lr=*/1e-3);  // 1e-2
 class CyclicLR : public LRSchedule {
  public:
   explicit CyclicLR(CyclicLROptions options);

@@ -14,6 +14,10 @@ class Parser;
 
 namespace plateau {
 
+// Keras/PyTorch counterpart: the Python lambda given to LearningRateScheduler or LambdaLR.
+// Usage:
+//   const Expression f("epoch < 5 ? lr : lr * 0.9", {"epoch", "lr"});
+//   const double lr = f({{"epoch", 7}, {"lr", 0.1}});  // 0.09
 class Expression {
  public:
   Expression(const std::string& text, const std::vector<std::string>& variables);

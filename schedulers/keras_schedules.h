@@ -10,6 +10,9 @@
 
 namespace plateau {
 
+// Usage (through a subclass; t is the optimizer's iteration count):
+//   const KerasExponentialDecay decay({.initial_learning_rate = 0.1, .decay_steps = 1000, .decay_rate = 0.96});
+//   const double lr = decay.lr_at(/*t=*/2000, /*initial_lr=*/0.1);  // 0.1 · 0.96²
 class KerasSchedule : public LRSchedule {
  public:
   double lr_at(int64_t t, double base) const final;
@@ -30,6 +33,8 @@ struct KerasDecayOptions {
 };
 
 // lr0 · rate^(step/decay_steps); staircase floors the exponent
+// Usage:
+//   const KerasExponentialDecay decay({.decay_steps = 1000, .decay_rate = 0.96, .staircase = true});
 class KerasExponentialDecay : public KerasSchedule {
  public:
   explicit KerasExponentialDecay(KerasDecayOptions options);
@@ -48,6 +53,8 @@ struct KerasPiecewiseConstantDecayOptions {
 };
 
 // values[0] while step ≤ boundaries[0], values[i] while boundaries[i−1] < step ≤ boundaries[i], then values[-1]
+// Usage:
+//   const KerasPiecewiseConstantDecay pieces({.boundaries = {1000, 2000}, .values = {0.1, 0.01, 0.001}});
 class KerasPiecewiseConstantDecay : public KerasSchedule {
  public:
   explicit KerasPiecewiseConstantDecay(KerasPiecewiseConstantDecayOptions options);
@@ -68,6 +75,8 @@ struct KerasPolynomialDecayOptions {
 };
 
 // (lr0 − end)·(1 − min(step, decay_steps)/decay_steps)^power + end; cycle stretches decay_steps
+// Usage:
+//   const KerasPolynomialDecay poly({.initial_learning_rate = 0.1, .decay_steps = 5000, .power = 2.0});
 class KerasPolynomialDecay : public KerasSchedule {
  public:
   explicit KerasPolynomialDecay(KerasPolynomialDecayOptions options);
@@ -82,6 +91,8 @@ class KerasPolynomialDecay : public KerasSchedule {
 };
 
 // lr0 / (1 + rate·step/decay_steps); staircase floors step/decay_steps
+// Usage:
+//   const KerasInverseTimeDecay inverse({.decay_steps = 100, .decay_rate = 0.5});
 class KerasInverseTimeDecay : public KerasSchedule {
  public:
   explicit KerasInverseTimeDecay(KerasDecayOptions options);
@@ -104,6 +115,8 @@ struct KerasCosineDecayOptions {
 };
 
 // Cosine from lr0 (or, with warmup_target, linear warmup lr0 -> target then cosine from target) to alpha·peak
+// Usage:
+//   const KerasCosineDecay cosine({.initial_learning_rate = 0.0, .decay_steps = 4000, .warmup_target = 0.1, .warmup_steps = 500});
 class KerasCosineDecay : public KerasSchedule {
  public:
   explicit KerasCosineDecay(KerasCosineDecayOptions options);
@@ -125,6 +138,8 @@ struct KerasCosineDecayRestartsOptions {
 };
 
 // SGDR in Keras' form: periods first_decay_steps·t_mul^i, peaks lr0·m_mul^i, floor alpha·lr0 (not scaled by m_mul)
+// Usage:
+//   const KerasCosineDecayRestarts restarts({.first_decay_steps = 1000, .t_mul = 2.0, .m_mul = 0.9});
 class KerasCosineDecayRestarts : public KerasSchedule {
  public:
   explicit KerasCosineDecayRestarts(KerasCosineDecayRestartsOptions options);

@@ -8,6 +8,9 @@
 
 namespace plateau {
 
+// Usage:
+//   const LambdaLR warm("epoch < 3 ? (epoch + 1) / 3 : 1");
+//   const double lr = warm.lr_at(/*t=*/0, /*initial_lr=*/0.1);  // 0.0333…
 class LambdaLR : public LRSchedule {
  public:
   explicit LambdaLR(const std::string& lr_lambda);
@@ -18,6 +21,9 @@ class LambdaLR : public LRSchedule {
   Expression f_;
 };
 
+// Usage:
+//   const MultiplicativeLR decay("0.95");
+//   const double lr = decay.lr_at(/*t=*/2, /*initial_lr=*/0.1);  // 0.1 · 0.95²
 class MultiplicativeLR : public LRSchedule {
  public:
   explicit MultiplicativeLR(const std::string& lr_lambda);

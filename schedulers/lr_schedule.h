@@ -16,6 +16,10 @@ namespace plateau {
 enum class ScheduleUnit { Epoch, Batch };  // what one step() is: an epoch, or one optimizer step
 std::string unit_name(ScheduleUnit unit);
 
+// PyTorch: torch.optim.lr_scheduler.LRScheduler's closed form; Keras: keras.optimizers.schedules.LearningRateSchedule.
+// Usage:
+//   const std::unique_ptr<LRSchedule> step = make_schedule({{"name", "StepLR"}, {"step_size", 7}});
+//   const double lr = step->lr_at(/*t=*/14, /*initial_lr=*/0.1);  // 0.001
 class LRSchedule {
  public:
   virtual ~LRSchedule() = default;

@@ -19,6 +19,9 @@ struct OneCycleLROptions {
   bool three_phase = false;
 };
 
+// Usage:
+//   const OneCycleLR one({.max_lr = 0.01, .total_steps = 1000});
+//   const double peak = one.lr_at(/*t=*/299, /*initial_lr=*/0.0);  // max_lr at the end of the warmup
 class OneCycleLR : public LRSchedule {
  public:
   explicit OneCycleLR(OneCycleLROptions options);

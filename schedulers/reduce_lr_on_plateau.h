@@ -31,6 +31,9 @@ struct ReduceLROnPlateauOptions {
   double eps = 1e-8;
 };
 
+// Usage:
+//   ReduceLROnPlateau plateau(optimizer, {.factor = 0.5, .patience = 2});
+//   const bool reduced = plateau.step(/*val_loss=*/0.31);
 class ReduceLROnPlateau {
  public:
   ReduceLROnPlateau(Optimizer& optimizer, ReduceLROnPlateauOptions options);

@@ -12,6 +12,10 @@
 
 namespace plateau {
 
+// PyTorch: a torch.optim.lr_scheduler object bound to its optimizer.
+// Usage:
+//   Scheduler scheduler(std::make_unique<StepLR>(StepLROptions{.step_size = 7}), optimizer);
+//   scheduler.step();  // once per epoch, after the epoch's optimizer steps
 class Scheduler {
  public:
   Scheduler(std::unique_ptr<LRSchedule> schedule, Optimizer& optimizer);

@@ -14,6 +14,9 @@ struct StepLROptions {
   int64_t step_size = 0;  // required
   double gamma = 0.1;
 };
+// Usage:
+//   const StepLR schedule({.step_size = 7, .gamma = 0.1});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class StepLR : public LRSchedule {
  public:
   explicit StepLR(StepLROptions options);
@@ -30,6 +33,9 @@ struct MultiStepLROptions {
   std::vector<int64_t> milestones;  // required
   double gamma = 0.1;
 };
+// Usage:
+//   const MultiStepLR schedule({.milestones = {30, 80}, .gamma = 0.1});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class MultiStepLR : public LRSchedule {
  public:
   explicit MultiStepLR(MultiStepLROptions options);
@@ -45,6 +51,9 @@ class MultiStepLR : public LRSchedule {
 struct ExponentialLROptions {
   double gamma = 0.0;  // required
 };
+// Usage:
+//   const ExponentialLR schedule({.gamma = 0.95});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class ExponentialLR : public LRSchedule {
  public:
   explicit ExponentialLR(ExponentialLROptions options);
@@ -60,6 +69,9 @@ struct CosineAnnealingLROptions {
   int64_t T_max = 0;  // required
   double eta_min = 0.0;
 };
+// Usage:
+//   const CosineAnnealingLR schedule({.T_max = 50, .eta_min = 1e-5});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class CosineAnnealingLR : public LRSchedule {
  public:
   explicit CosineAnnealingLR(CosineAnnealingLROptions options);
@@ -77,6 +89,9 @@ struct CosineAnnealingWarmRestartsOptions {
   int64_t T_mult = 1;
   double eta_min = 0.0;
 };
+// Usage:
+//   const CosineAnnealingWarmRestarts schedule({.T_0 = 10, .T_mult = 2});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class CosineAnnealingWarmRestarts : public LRSchedule {
  public:
   explicit CosineAnnealingWarmRestarts(CosineAnnealingWarmRestartsOptions options);
@@ -93,6 +108,9 @@ struct LinearLROptions {
   double start_factor = 1.0 / 3, end_factor = 1.0;
   int64_t total_iters = 5;
 };
+// Usage:
+//   const LinearLR schedule({.start_factor = 0.1, .total_iters = 4});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class LinearLR : public LRSchedule {
  public:
   explicit LinearLR(LinearLROptions options);
@@ -109,6 +127,9 @@ struct ConstantLROptions {
   double factor = 1.0 / 3;
   int64_t total_iters = 5;
 };
+// Usage:
+//   const ConstantLR schedule({.factor = 0.5, .total_iters = 3});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class ConstantLR : public LRSchedule {
  public:
   explicit ConstantLR(ConstantLROptions options);
@@ -125,6 +146,9 @@ struct PolynomialLROptions {
   int64_t total_iters = 5;
   double power = 1.0;
 };
+// Usage:
+//   const PolynomialLR schedule({.total_iters = 20, .power = 2.0});
+//   const double lr = schedule.lr_at(/*t=*/5, /*initial_lr=*/0.1);
 class PolynomialLR : public LRSchedule {
  public:
   explicit PolynomialLR(PolynomialLROptions options);

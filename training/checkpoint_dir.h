@@ -31,6 +31,10 @@ struct CheckpointDirOptions {
   nlohmann::json config = nlohmann::json::object();  // stored in every checkpoint (the run's config)
 };
 
+// Keras: keras.callbacks.BackupAndRestore(backup_dir); PyTorch: none (torch.save of the state dicts by hand).
+// Usage:
+//   CheckpointDir dir("runs/mine/checkpoints", {.keep_last = 2});
+//   model.fit(train, {.epochs = 10, .checkpoints = &dir}, callbacks);  // run it again: it continues exactly
 class CheckpointDir {
  public:
   explicit CheckpointDir(std::string dir, CheckpointDirOptions options = {});

@@ -10,6 +10,11 @@
 
 namespace plateau {
 
+// PyTorch: torch.utils.data.DataLoader(shuffle=…, generator=…); Keras: fit()'s shuffling of arrays.
+// Usage:
+//   DataLoader loader(train, /*batch_size=*/64, /*shuffle=*/true, /*seed=*/1);
+//   loader.start_epoch(0);
+//   for (int64_t b = 0; b < loader.batches(); ++b) model.train_step(train, loader.batch_indices(b));
 class DataLoader {
  public:
   DataLoader(const ImageDataset& data, int64_t batch_size, bool shuffle, uint64_t seed);

@@ -11,6 +11,12 @@
 
 namespace plateau {
 
+// Keras: keras.losses.SparseCategoricalCrossentropy, CategoricalCrossentropy, MeanSquaredError;
+// PyTorch: torch.nn.CrossEntropyLoss (from logits), MSELoss.
+// Usage:
+//   const Loss loss("sparse_categorical_crossentropy");
+//   Variable value = loss.of_labels(net(Variable(train.images({0, 1}))), train.labels_at({0, 1}));
+//   value.backward();
 class Loss {
  public:
   enum class Kind { CategoricalCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError };

@@ -9,6 +9,11 @@
 namespace plateau {
 
 // Weighted running mean (keras.metrics.Mean): result = Σ w·v / Σ w.
+// Keras: keras.metrics.Mean.
+// Usage:
+//   Mean mean;
+//   mean.update(0.5, /*weight=*/2);
+//   mean.update(0.2);  // result() is 0.4
 class Mean {
  public:
   void update(double value, double weight = 1.0);
@@ -24,6 +29,11 @@ class Mean {
 
 // Fraction of rows whose argmax matches the target: one-hot (N,K) targets (categorical) or (N)
 // class indices (sparse). Ties go to the first maximum, as argmax does.
+// Keras: keras.metrics.SparseCategoricalAccuracy / CategoricalAccuracy.
+// Usage:
+//   Accuracy accuracy(Accuracy::Kind::Sparse);
+//   accuracy.update(net(Variable(train.images({0, 1}))).value(), train.labels_at({0, 1}));
+//   const double fraction = accuracy.result();
 class Accuracy {
  public:
   enum class Kind { Categorical, Sparse };

@@ -25,6 +25,10 @@
 
 namespace plateau {
 
+// Keras: the keyword arguments of Model.fit.
+// Usage:
+//   const FitOptions options{.batch_size = 128, .epochs = 12, .validation_split = 0.2, .seed = 42};
+//   model.fit(train, options, callbacks);
 struct FitOptions {
   int64_t batch_size = 32;
   int64_t epochs = 1;
@@ -56,6 +60,11 @@ struct StepResult {
   std::vector<int32_t> labels;
 };
 
+// Keras: keras.Model's compile / fit / evaluate / predict.
+// Usage:
+//   Model m(build_model(named_model_spec("seed-cnn"), Shape{28, 28, 1}, /*seed=*/42));
+//   m.compile(make_optimizer(parse_optimizer_spec("adam"), m.net().parameters()), Loss("sparse_categorical_crossentropy"));
+//   const callbacks::History h = m.fit(train, {.batch_size = 128, .epochs = 2, .validation_split = 0.2}, callbacks);
 class Model {
  public:
   explicit Model(std::unique_ptr<Sequential> net);

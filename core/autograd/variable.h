@@ -13,6 +13,11 @@
 
 namespace plateau {
 
+// PyTorch: a torch.Tensor with requires_grad and its autograd graph.
+// Usage:
+//   Variable w(Tensor(Shape{3}, 2.0f), /*requires_grad=*/true);
+//   Variable loss = fn::sum(fn::mul(w, w));
+//   loss.backward();  // w.grad() is 2·w: {4, 4, 4}
 class Variable {
  public:
   // Given d(loss)/d(output) and the output itself, returns d(loss)/d(input) for each input, in order;
@@ -61,6 +66,10 @@ class Variable {
 };
 
 // While alive, ops record no graph on this thread (evaluation, optimizer updates).
+// PyTorch: torch.no_grad().
+// Usage:
+//   NoGradGuard no_grad;
+//   const Variable probabilities = net(Variable(train.images({0, 1, 2})));  // records no graph
 class NoGradGuard {
  public:
   NoGradGuard();
