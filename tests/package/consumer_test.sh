@@ -53,5 +53,6 @@ CPP
 # shellcheck disable=SC2046  # pkg-config's flags are meant to split
 c++ -std=c++20 "$scratch/version.cpp" -o "$scratch/version" $(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags --libs plateau)
 echo "== pkg-config --cflags --libs plateau"
-"$scratch/version"
+# A shared plateau in a prefix the loader does not search is found as any such library is: LD_LIBRARY_PATH.
+LD_LIBRARY_PATH="$(dirname "$pc_dir")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$scratch/version"
 echo "consumer_test: both examples and a pkg-config build ran against the installed plateau"
