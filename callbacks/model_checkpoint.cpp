@@ -77,7 +77,7 @@ void ModelCheckpoint::on_epoch_end(TrainingState& s) {
 
 void ModelCheckpoint::save(TrainingState& s, std::optional<int64_t> batch) {
   std::map<std::string, double> values(s.logs.begin(), s.logs.end());
-  values["epoch"] = static_cast<double>(current_epoch_ + 1);
+  values["epoch"] = static_cast<double>(s.epoch + 1);
   if (batch && !values.count("batch")) values["batch"] = static_cast<double>(*batch + 1);
   const std::string path = format_path_template(options_.filepath, values, {"epoch", "batch"});
   if (options_.save_best_only) {
@@ -90,13 +90,13 @@ void ModelCheckpoint::save(TrainingState& s, std::optional<int64_t> batch) {
       return;
     }
   }
-  if (!options_.dry_run) {
+  if (!options_.dry_run && s.writes_files) {
     const auto dir = std::filesystem::path(path).parent_path();
     if (!dir.empty()) io::create_directories(dir.string());
     save_weights(*s.model, path);
   }
   saved_paths_.push_back(path);
-  saved_epochs_.push_back(current_epoch_);
+  saved_epochs_.push_back(s.epoch);
 }
 
 nlohmann::json ModelCheckpoint::state_dict() const {

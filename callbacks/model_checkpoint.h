@@ -33,7 +33,6 @@ class ModelCheckpoint : public Callback {
   explicit ModelCheckpoint(ModelCheckpointOptions options);
   std::string name() const override { return "ModelCheckpoint"; }
   void on_train_begin(TrainingState& s) override;
-  void on_epoch_begin(TrainingState& s) override { current_epoch_ = s.epoch; }
   void on_batch_end(TrainingState& s) override;
   void on_epoch_end(TrainingState& s) override;
   nlohmann::json state_dict() const override;
@@ -48,7 +47,7 @@ class ModelCheckpoint : public Callback {
   ModelCheckpointOptions options_;
   Monitor monitor_;
   std::optional<double> best_;
-  int64_t current_epoch_ = 0, batches_since_save_ = 0, last_batch_seen_ = 0;
+  int64_t batches_since_save_ = 0, last_batch_seen_ = 0;
   std::vector<std::string> saved_paths_;
   std::vector<int64_t> saved_epochs_;
 };

@@ -241,6 +241,20 @@ TEST(ModelCheckpoint, BatchFrequencyCountsAcrossEpochs) {
   EXPECT_EQ(ckpt.saved_paths(), (std::vector<std::string>{"b1-3.safetensors", "b2-2.safetensors"}));
 }
 
+TEST(ModelCheckpoint, ResumedMidEpochNamesTheEpochItSavesIn) {
+  // fit() resumed inside epoch 1 skips that epoch's on_epoch_begin: the file is still named by epoch 1
+  // (once a resumed run saved "w-01" again over the first epoch's file).
+  ModelCheckpoint ckpt(ModelCheckpointOptions{.filepath = "w-{epoch:02d}.safetensors", .dry_run = true});
+  TrainingState s;
+  s.epoch_keys = {"loss"};
+  ckpt.on_train_begin(s);
+  s.epoch = 1;
+  s.logs = {{"loss", 1.0}};
+  ckpt.on_epoch_end(s);
+  EXPECT_EQ(ckpt.saved_paths(), (std::vector<std::string>{"w-02.safetensors"}));
+  EXPECT_EQ(ckpt.saved_epochs(), (std::vector<int64_t>{1}));
+}
+
 // ---- LearningRateScheduler ----
 
 TEST(LearningRateScheduler, RunsBeforeEpochZeroWithAbsoluteEpochs) {
