@@ -54,7 +54,7 @@ void CSVLogger::on_epoch_end(TrainingState& s) {
     }
   }
   content_ += row + "\n";
-  if (options_.dry_run) return;
+  if (options_.dry_run || !s.writes_files) return;
   const auto dir = std::filesystem::path(options_.filename).parent_path();
   if (!dir.empty()) io::create_directories(dir.string());
   io::write_file_atomically(options_.filename, content_);

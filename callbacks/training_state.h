@@ -49,6 +49,10 @@ struct TrainingState {
   // skips epochs), so callbacks can check their monitor before the first batch.
   std::vector<std::string> epoch_keys, occasional_keys;
 
+  // Whether this process writes files (ModelCheckpoint, CSVLogger, checkpoints): in data-parallel
+  // training every process runs the callbacks and takes the same decisions, and rank 0 alone writes.
+  bool writes_files = true;
+
   std::vector<LrChange> lr_changes;
   std::function<void(const std::string&)> print = [](const std::string&) {};  // a line for the user
   std::function<void(const std::string&)> warn = [](const std::string& w) {  // a warning, on stderr

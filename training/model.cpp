@@ -6,6 +6,7 @@
 
 #include "plateau/core/checked_math.h"
 #include "plateau/core/error.h"
+#include "plateau/core/ops/batch_split.h"
 #include "plateau/core/parse_number.h"
 #include "plateau/training/data_loader.h"
 #include "plateau/training/metrics.h"
@@ -47,17 +48,35 @@ Accuracy Model::new_accuracy() const {
                                                                              : Accuracy::Kind::Categorical);
 }
 
+void Model::set_data_parallel(DataParallel dp) {
+  PLATEAU_CHECK(dp.shards >= 1, "data parallel: shards must be a positive integer, got ", dp.shards);
+  PLATEAU_CHECK(dp.size() <= dp.shards, "data parallel: ", dp.size(), " processes need at least as many batch shards, ",
+                "got ", dp.shards);
+  dp_ = dp;
+}
+
 StepResult Model::train_step(const ImageDataset& data, const std::vector<int64_t>& indices) {
   Optimizer& opt = optimizer();
   StepResult r;
   r.labels = data.labels_at(indices);
-  const Variable out = forward_for_loss(Variable(data.images(indices)));
-  Variable l = batch_loss(out, r.labels);
+  ops::BatchSplit split = ops::BatchSplit::of(static_cast<int64_t>(indices.size()), dp_.shards, dp_.rank(), dp_.size());
+  split.group = dp_.group;
+  split.reduction = dp_.reduction;
+  const auto first = indices.begin() + split.first;
+  const std::vector<int64_t> mine(first, first + split.samples());
+  const ops::ScopedBatchSplit in_step(&split);
+  const Variable out = forward_for_loss(Variable(data.images(mine)));
+  Variable l = batch_loss(out, data.labels_at(mine));
   opt.zero_grad();
   l.backward();
   opt.step();
   r.loss = l.value().item();
   r.output = out.value();
+  if (dp_.size() > 1) {  // the whole batch's output, for the metrics
+    const Tensor& o = out.value();
+    r.output = Tensor(Shape{static_cast<int64_t>(indices.size()), o.dim(1)},
+                      ops::gather_samples(std::vector<float>(o.data(), o.data() + o.numel())));
+  }
   return r;
 }
 
@@ -67,15 +86,38 @@ Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit
   net_->eval();
   NoGradGuard no_grad;
   const int64_t n = limit >= 0 ? std::min(limit, data.count) : data.count;
+  const int64_t batches = (n + batch_size - 1) / batch_size;
+  auto batch_indices = [&](int64_t b) {
+    std::vector<int64_t> idx;
+    for (int64_t i = b * batch_size; i < std::min(n, (b + 1) * batch_size); ++i) idx.push_back(i);
+    return idx;
+  };
+  // Each process evaluates a block of whole batches; their losses and outputs are gathered in batch
+  // order and added up as one process adds them: sums and counts, never a mean of means.
+  const int64_t my_first = batches * dp_.rank() / dp_.size(), my_end = batches * (dp_.rank() + 1) / dp_.size();
+  std::vector<double> losses;
+  std::vector<float> outputs;
+  int64_t classes = 0;
+  for (int64_t b = my_first; b < my_end; ++b) {
+    const std::vector<int64_t> idx = batch_indices(b);
+    const Variable out = forward_for_loss(Variable(data.images(idx)));
+    losses.push_back(batch_loss(out, data.labels_at(idx)).value().item());
+    outputs.insert(outputs.end(), out.value().data(), out.value().data() + out.value().numel());
+    classes = out.value().dim(1);
+  }
+  if (dp_.size() > 1) {
+    losses = dp_.group->all_gather(std::span<const double>(losses));
+    outputs = dp_.group->all_gather(std::span<const float>(outputs));
+    classes = n > 0 ? static_cast<int64_t>(outputs.size()) / n : 0;
+  }
   Mean loss_mean;
   Accuracy accuracy = new_accuracy();
-  for (int64_t begin = 0; begin < n; begin += batch_size) {
-    std::vector<int64_t> idx;
-    for (int64_t i = begin; i < std::min(n, begin + batch_size); ++i) idx.push_back(i);
-    const std::vector<int32_t> labels = data.labels_at(idx);
-    const Variable out = forward_for_loss(Variable(data.images(idx)));
-    loss_mean.update(batch_loss(out, labels).value().item(), static_cast<double>(idx.size()));
-    accuracy.update(out.value(), labels);
+  for (int64_t b = 0; b < batches; ++b) {
+    const std::vector<int64_t> idx = batch_indices(b);
+    const int64_t rows = static_cast<int64_t>(idx.size());
+    loss_mean.update(losses[static_cast<size_t>(b)], static_cast<double>(rows));
+    const float* at = outputs.data() + idx.front() * classes;
+    accuracy.update(Tensor(Shape{rows, classes}, std::vector<float>(at, at + rows * classes)), data.labels_at(idx));
   }
   net_->train(was_training);
   Logs logs{{"loss", loss_mean.result()}};
@@ -160,6 +202,11 @@ void Model::begin_state(const FitOptions& o, int64_t steps_per_epoch, bool valid
   s.steps_per_epoch = steps_per_epoch;
   if (o.print) s.print = o.print;
   if (o.warn) s.warn = o.warn;
+  s.writes_files = dp_.rank() == 0;
+  if (!s.writes_files) {  // rank 0 speaks for all
+    s.print = [](const std::string&) {};
+    s.warn = [](const std::string&) {};
+  }
   s.epoch_keys = {"loss", "learning_rate"};
   if (!metrics_.empty()) s.epoch_keys.push_back("accuracy");
   if (validates) {
@@ -170,7 +217,7 @@ void Model::begin_state(const FitOptions& o, int64_t steps_per_epoch, bool valid
 }
 
 void Model::save(const FitOptions& o, const CallbackList& callbacks, const FitCursor& cursor) const {
-  if (o.checkpoints) o.checkpoints->save(capture(callbacks, cursor));
+  if (o.checkpoints && state_.writes_files) o.checkpoints->save(capture(callbacks, cursor));
 }
 
 bool Model::train_batches(const ImageDataset& train, const DataLoader& loader, const FitOptions& o,
@@ -210,6 +257,12 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
   const ImageDataset& train = o.validation_split > 0.0 ? split.first : all_train;
   const ImageDataset* val = o.validation_split > 0.0 ? &split.second : o.validation_data;
   DataLoader loader(train, o.batch_size, o.shuffle, o.seed);
+  if (dp_.size() > 1) {  // every batch, the last too, must give each process a shard
+    const int64_t last = train.count - (loader.batches() - 1) * o.batch_size;
+    PLATEAU_CHECK(std::min<int64_t>(last, o.batch_size) >= dp_.size(), "fit: ", dp_.size(),
+                  " processes need batches of at least as many samples; the last batch of ", train.count,
+                  " training samples in batches of ", o.batch_size, " has ", last);
+  }
   begin_state(o, loader.batches(), val != nullptr);
   TrainingState& s = state_;
   interrupted_ = false;

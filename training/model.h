@@ -19,6 +19,7 @@
 #include "plateau/optim/optimizer.h"
 #include "plateau/training/checkpoint.h"
 #include "plateau/training/checkpoint_dir.h"
+#include "plateau/training/data_parallel.h"
 #include "plateau/training/data_loader.h"
 #include "plateau/training/loss.h"
 #include "plateau/training/metrics.h"
@@ -76,8 +77,14 @@ class Model {
   Logs evaluate(const ImageDataset& data, int64_t batch_size = 32, int64_t limit = -1);
   Tensor predict(const ImageDataset& data, int64_t batch_size = 32);  // (N, classes) probabilities
   // One optimizer step on the images at `indices`: forward, loss, zero_grad, backward, step. fit(), the
-  // LR range test and the step benchmark all train through it.
+  // LR range test and the step benchmark all train through it. In data-parallel training each process
+  // computes its shards of the batch; the result is the whole batch's on every process.
   StepResult train_step(const ImageDataset& data, const std::vector<int64_t>& indices);
+
+  // Training on several processes (training/data_parallel.h); every process calls fit(), evaluate()
+  // and train_step() alike.
+  void set_data_parallel(DataParallel dp);
+  const DataParallel& data_parallel() const { return dp_; }
 
   Sequential& net() { return *net_; }
   const Sequential& net() const { return *net_; }
@@ -119,6 +126,7 @@ class Model {
   std::vector<std::string> metrics_;
   TrainingState state_;
   bool interrupted_ = false;
+  DataParallel dp_;
 };
 
 }  // namespace plateau

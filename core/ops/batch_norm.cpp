@@ -46,11 +46,12 @@ BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, cons
     sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
     sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
   });
-  const double M = static_cast<double>(l.count());
+  const Layout whole = bn::gather_planes(l, sum_dy, sum_dy_centered);
+  const double M = static_cast<double>(whole.count());
   std::vector<bn::ChannelBackward> k(l.C);
   for (int64_t c = 0; c < l.C; ++c) {
-    const double s_dy = bn::channel_total(l, sum_dy, c);
-    const double s_dy_xhat = bn::channel_total(l, sum_dy_centered, c) * invstd[c];
+    const double s_dy = bn::channel_total(whole, sum_dy, c);
+    const double s_dy_xhat = bn::channel_total(whole, sum_dy_centered, c) * invstd[c];
     k[c] = bn::channel_backward(M, bn::scale_of(gamma, c), mean[c], invstd[c], s_dy, s_dy_xhat);
     if (!gamma.empty()) g.dgamma[c] = static_cast<float>(s_dy_xhat);
     if (!beta.empty()) g.dbeta[c] = static_cast<float>(s_dy);
@@ -101,10 +102,11 @@ BatchNormGrads batch_norm_backward_infer(const Tensor& dy, const Tensor& x, cons
     sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
     sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
   });
+  const Layout whole = bn::gather_planes(l, sum_dy, sum_dy_centered);
   for (int64_t c = 0; c < l.C; ++c) {
     const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
-    if (!gamma.empty()) g.dgamma[c] = static_cast<float>(bn::channel_total(l, sum_dy_centered, c) * invstd);
-    if (!beta.empty()) g.dbeta[c] = static_cast<float>(bn::channel_total(l, sum_dy, c));
+    if (!gamma.empty()) g.dgamma[c] = static_cast<float>(bn::channel_total(whole, sum_dy_centered, c) * invstd);
+    if (!beta.empty()) g.dbeta[c] = static_cast<float>(bn::channel_total(whole, sum_dy, c));
   }
   return g;
 }

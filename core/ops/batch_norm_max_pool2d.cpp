@@ -49,11 +49,12 @@ void pool_planes(const Geometry& g, const Tensor& x, const MaxPool2dParams& p, B
 // Per plane: Σdy over the pooled gradient and Σdy·(x at the argmax − mean of the plane's channel). Only the
 // argmax positions receive a gradient, so these are the sums over the whole plane.
 struct PlaneSums {
-  std::vector<double> dy, dy_centered;
+  std::vector<double> dy, dy_centered;  // per plane of the whole batch (bn::gather_planes)
+  bn::Layout whole;
 };
 PlaneSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x,
                      const Tensor& mean) {
-  PlaneSums s{std::vector<double>(g.in.planes()), std::vector<double>(g.in.planes())};
+  PlaneSums s{std::vector<double>(g.in.planes()), std::vector<double>(g.in.planes()), g.in};
   bn::for_each_plane(g.in, [&](int64_t p) {
     bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
     const float* xp = x.data() + p * g.in.inner;
@@ -65,6 +66,7 @@ PlaneSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int3
     s.dy[p] = bn::block_sum(d, d, g.out.inner, [](double a, double) { return a; });
     s.dy_centered[p] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
   });
+  s.whole = bn::gather_planes(g.in, s.dy, s.dy_centered);
   return s;
 }
 
@@ -97,11 +99,11 @@ BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std:
   BatchNormGrads r{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{g.in.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{g.in.C})};
   const PlaneSums sums = plane_sums(g, dy, argmax, x, mean);
-  const double M = static_cast<double>(g.in.count());
+  const double M = static_cast<double>(sums.whole.count());
   std::vector<bn::ChannelBackward> k(g.in.C);
   for (int64_t c = 0; c < g.in.C; ++c) {
-    const double sum_dy = bn::channel_total(g.in, sums.dy, c);
-    const double sum_dy_xhat = bn::channel_total(g.in, sums.dy_centered, c) * invstd[c];
+    const double sum_dy = bn::channel_total(sums.whole, sums.dy, c);
+    const double sum_dy_xhat = bn::channel_total(sums.whole, sums.dy_centered, c) * invstd[c];
     k[c] = bn::channel_backward(M, bn::scale_of(gamma, c), mean[c], invstd[c], sum_dy, sum_dy_xhat);
     if (!gamma.empty()) r.dgamma[c] = static_cast<float>(sum_dy_xhat);
     if (!beta.empty()) r.dbeta[c] = static_cast<float>(sum_dy);
@@ -154,8 +156,8 @@ BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std:
   });
   for (int64_t c = 0; c < g.in.C; ++c) {
     const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
-    if (!gamma.empty()) r.dgamma[c] = static_cast<float>(bn::channel_total(g.in, sums.dy_centered, c) * invstd);
-    if (!beta.empty()) r.dbeta[c] = static_cast<float>(bn::channel_total(g.in, sums.dy, c));
+    if (!gamma.empty()) r.dgamma[c] = static_cast<float>(bn::channel_total(sums.whole, sums.dy_centered, c) * invstd);
+    if (!beta.empty()) r.dbeta[c] = static_cast<float>(bn::channel_total(sums.whole, sums.dy, c));
   }
   return r;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "plateau/core/error.h"
+#include "plateau/core/ops/batch_split.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/tensor.h"
 
@@ -68,6 +69,30 @@ double block_sum(const float* a, const float* b, int64_t n, Term term) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
+// Per-plane partial sums a and b of the whole batch: this process's planes, or, when the batch is split
+// across processes (batch_split.h), every process's planes gathered in sample order (planes are
+// sample-major, so that is plane order). Returns the layout of the whole batch.
+inline Layout gather_planes(const Layout& l, std::vector<double>& a, std::vector<double>& b) {
+  const int64_t N = batch_samples(l.N);
+  if (N == l.N) return l;
+  std::vector<double> both(2 * a.size());  // (a, b) plane by plane: one collective
+  for (size_t i = 0; i < a.size(); ++i) {
+    both[2 * i] = a[i];
+    both[2 * i + 1] = b[i];
+  }
+  const std::vector<double> all = gather_samples(std::move(both));
+  const Layout whole{N, l.C, l.inner};
+  PLATEAU_CHECK(static_cast<int64_t>(all.size()) == 2 * whole.planes(), "batch norm: gathered ", all.size() / 2,
+                " planes for a batch of ", N, " samples of ", l.C, " channels");
+  a.resize(all.size() / 2);
+  b.resize(all.size() / 2);
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = all[2 * i];
+    b[i] = all[2 * i + 1];
+  }
+  return whole;
+}
+
 // Σ over channel c of per-plane values, in plane order.
 inline double channel_total(const Layout& l, const std::vector<double>& per_plane, int64_t c) {
   double s = 0.0;
@@ -85,7 +110,7 @@ struct ChannelStats {
   float a, shift;
 };
 
-// Mean and biased variance per channel: each plane's mean and Σ(x − plane mean)² (two passes over a plane
+// Mean and biased variance per channel over the whole batch (gather_planes): each plane's mean and Σ(x − plane mean)² (two passes over a plane
 // that sits in L1), combined per channel with Chan et al.'s pairwise update, in double: no cancellation
 // from E[x²] − E[x]² and a single pass over memory.
 inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, const Tensor& gamma, const Tensor& beta,
@@ -99,10 +124,11 @@ inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, co
     plane_mean[p] = mean;
     plane_m2[p] = block_sum(v, v, l.inner, [mean](double a, double) { return (a - mean) * (a - mean); });
   });
+  const Layout whole = gather_planes(l, plane_mean, plane_m2);
   std::vector<ChannelStats> stats(l.C);
   for (int64_t c = 0; c < l.C; ++c) {
     double count = 0.0, mean = 0.0, m2 = 0.0;
-    for (int64_t n = 0; n < l.N; ++n) {
+    for (int64_t n = 0; n < whole.N; ++n) {
       const int64_t p = n * l.C + c;
       const double total = count + m, delta = plane_mean[p] - mean;
       mean += delta * m / total;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "plateau/core/error.h"
+#include "plateau/core/ops/batch_split.h"
 #include "plateau/core/ops/conv2d_one_channel.h"
 #include "plateau/core/ops/eigen_view.h"
 #include "plateau/core/ops/parallel.h"
@@ -155,7 +156,9 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
     return y;
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
-  for_each_slice(g.N, group_size(g), [&](int64_t, int64_t n0, int64_t n1) {
+  // Groups restart at each shard (batch_split.h): a sample's output comes from a product of the same
+  // shape, and so the same bits, however the batch is spread over processes.
+  for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
     float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
@@ -185,23 +188,24 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     PLATEAU_CHECK(relu_output->shape() == dy.shape(), "conv2d_backward: ReLU output has shape ", relu_output->shape(),
                   ", dy has ", dy.shape());
   Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor(Shape{g.K}) : Tensor()};
-  const size_t slices = static_cast<size_t>(slice_count(g.N, group_size(g)));
+  // The weight gradient sums over samples: per slice of samples, then over slices in order (batch_split.h).
+  const std::vector<SampleSlice> slices = sample_slices(g.N, group_size(g));
   std::vector<Tensor> dw_parts, db_parts;  // one per slice, each written whole by its slice
-  for (size_t s = 0; s < slices; ++s) {
+  for (size_t s = 0; s < slices.size(); ++s) {
     dw_parts.push_back(Tensor::uninitialized(w.shape()));
     if (has_bias) db_parts.push_back(Tensor::uninitialized(Shape{g.K}));
   }
   // a one-channel first layer's weight gradient comes from the direct kernel; im2col + GEMM otherwise
   const bool direct_weights = direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p));
   if (direct_weights)
-    for_each_slice(g.N, group_size(g), [&](int64_t s, int64_t n0, int64_t n1) {
+    for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       direct::backward_weights(dy.data(), x.data(), relu_output ? relu_output->data() : nullptr, n0, n1, g.H, g.W,
                                g.K, g.R, g.S, dw_parts[s].data(), has_bias ? db_parts[s].data() : nullptr);
     });
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
   const auto w_mat = view(w.data(), g.K, g.rows());
   if (!direct_weights || need_dx)
-    for_each_slice(g.N, group_size(g), [&](int64_t s, int64_t n0, int64_t n1) {
+    for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
       float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
@@ -229,8 +233,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         for (int64_t n = n0; n < n1; ++n) col2im(dcol, g, p, grads.dx.data() + n * CHW, cols, (n - n0) * PQ);
       }
     });
-  add_in_order(dw_parts, grads.dw);
-  if (has_bias) add_in_order(db_parts, grads.db);
+  add_slice_parts(dw_parts, grads.dw);
+  if (has_bias) add_slice_parts(db_parts, grads.db);
   return grads;
 }
 

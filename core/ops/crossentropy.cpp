@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "plateau/core/error.h"
+#include "plateau/core/ops/batch_split.h"
 
 namespace plateau::ops {
 namespace {
@@ -28,21 +29,22 @@ bool unclipped(double p) { return p > kProbabilityEpsilon && p < 1.0 - kProbabil
 Tensor crossentropy_from_probs_forward(const Tensor& probs, const Tensor& target) {
   check(probs, target, "crossentropy");
   const int64_t N = probs.dim(0), K = probs.dim(1);
-  double total = 0.0;
+  std::vector<double> terms(static_cast<size_t>(N * K));  // summed over the whole batch in sample order
   for (int64_t i = 0; i < N; ++i) {
     const double S = row_sum(probs, i, K);
     for (int64_t j = 0; j < K; ++j) {
       const double p = std::clamp(probs[i * K + j] / S, kProbabilityEpsilon, 1.0 - kProbabilityEpsilon);
-      total -= target[i * K + j] * std::log(p);
+      terms[static_cast<size_t>(i * K + j)] = -(target[i * K + j] * std::log(p));
     }
   }
-  return Tensor(Shape{}, static_cast<float>(total / static_cast<double>(N)));
+  const double total = sum_over_batch(std::move(terms));
+  return Tensor(Shape{}, static_cast<float>(total / static_cast<double>(batch_samples(N))));
 }
 
 Tensor crossentropy_from_probs_backward(float dloss, const Tensor& probs, const Tensor& target) {
   check(probs, target, "crossentropy_backward");
   const int64_t N = probs.dim(0), K = probs.dim(1);
-  const double scale = static_cast<double>(dloss) / static_cast<double>(N);
+  const double scale = static_cast<double>(dloss) / static_cast<double>(batch_samples(N));
   Tensor dp(probs.shape());
   for (int64_t i = 0; i < N; ++i) {
     const double S = row_sum(probs, i, K);

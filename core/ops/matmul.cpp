@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "plateau/core/error.h"
+#include "plateau/core/ops/batch_split.h"
 #include "plateau/core/ops/eigen_view.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/random.h"
@@ -59,7 +60,9 @@ Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
   if (has_bias)
     PLATEAU_CHECK(b.shape() == Shape({O}), "linear: bias has shape ", b.shape(), ", expected [", O, "]");
   Tensor y(Shape{N, O});
-  for_each_slice(N, kRowSlice, [&](int64_t, int64_t r0, int64_t r1) {
+  // Rows are samples: slices restart at each shard (batch_split.h), so that a sample's row comes from a
+  // product of the same shape, and so the same bits, however the batch is spread.
+  for_each_sample_slice(sample_slices(N, kRowSlice), [&](int64_t, int64_t r0, int64_t r1) {
     auto out = view(y.data() + r0 * O, r1 - r0, O);
     out.noalias() = view(x.data() + r0 * I, r1 - r0, I) * view(w.data(), O, I).transpose();
     if (has_bias) out.rowwise() += view(b.data(), 1, O).row(0);
@@ -72,17 +75,17 @@ LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   PLATEAU_CHECK(dy.shape() == Shape({N, O}), "linear_backward: dy has shape ", dy.shape(), ", expected [", N, ",", O,
                 "]");
   LinearGrads g{Tensor(Shape{N, I}), Tensor(Shape{O, I}), has_bias ? Tensor(Shape{O}) : Tensor()};
-  const size_t slices = static_cast<size_t>(slice_count(N, kRowSlice));
-  std::vector<Tensor> dw_parts(slices, Tensor(Shape{O, I}));
-  std::vector<Tensor> db_parts(has_bias ? slices : 0, Tensor(Shape{O}));
-  for_each_slice(N, kRowSlice, [&](int64_t s, int64_t r0, int64_t r1) {
+  const std::vector<SampleSlice> slices = sample_slices(N, kRowSlice);  // rows are samples (batch_split.h)
+  std::vector<Tensor> dw_parts(slices.size(), Tensor(Shape{O, I}));
+  std::vector<Tensor> db_parts(has_bias ? slices.size() : 0, Tensor(Shape{O}));
+  for_each_sample_slice(slices, [&](int64_t s, int64_t r0, int64_t r1) {
     auto dy_rows = view(dy.data() + r0 * O, r1 - r0, O);
     view(g.dx.data() + r0 * I, r1 - r0, I).noalias() = dy_rows * view(w.data(), O, I);
     view(dw_parts[s].data(), O, I).noalias() = dy_rows.transpose() * view(x.data() + r0 * I, r1 - r0, I);
     if (has_bias) view(db_parts[s].data(), 1, O).row(0) = dy_rows.colwise().sum();
   });
-  add_in_order(dw_parts, g.dw);
-  if (has_bias) add_in_order(db_parts, g.db);
+  add_slice_parts(dw_parts, g.dw);
+  if (has_bias) add_slice_parts(db_parts, g.db);
   return g;
 }
 

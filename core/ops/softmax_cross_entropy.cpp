@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "plateau/core/error.h"
+#include "plateau/core/ops/batch_split.h"
 
 namespace plateau::ops {
 namespace {
@@ -47,18 +48,19 @@ SoftmaxCrossEntropyResult softmax_cross_entropy_forward(const Tensor& logits, co
   const int64_t N = logits.dim(0), K = logits.dim(1);
   Tensor probs(logits.shape());
   const std::vector<double> lse = softmax_rows(logits, probs);
-  double total = 0.0;
+  std::vector<double> terms;  // summed over the whole batch in sample order (batch_split.h)
   for (int64_t i = 0; i < N; ++i)
     for (int64_t j = 0; j < K; ++j)
-      if (target[i * K + j] != 0.0f) total -= target[i * K + j] * (logits[i * K + j] - lse[i]);
-  return {scalar(total / static_cast<double>(N)), std::move(probs)};
+      if (target[i * K + j] != 0.0f) terms.push_back(-(target[i * K + j] * (logits[i * K + j] - lse[i])));
+  const double total = sum_over_batch(std::move(terms));
+  return {scalar(total / static_cast<double>(batch_samples(N))), std::move(probs)};
 }
 
 Tensor softmax_cross_entropy_backward(float dloss, const Tensor& probs, const Tensor& target) {
   PLATEAU_CHECK(target.shape() == probs.shape(), "softmax_cross_entropy_backward: target has shape ", target.shape(),
                 ", probs have ", probs.shape());
   const int64_t N = probs.dim(0), K = probs.dim(1);
-  const double scale = static_cast<double>(dloss) / static_cast<double>(N);
+  const double scale = static_cast<double>(dloss) / static_cast<double>(batch_samples(N));
   Tensor dx(probs.shape());
   for (int64_t i = 0; i < N; ++i) {
     double mass = 0.0;
@@ -76,15 +78,16 @@ SoftmaxCrossEntropyResult sparse_softmax_cross_entropy_forward(const Tensor& log
   const int64_t N = logits.dim(0), K = logits.dim(1);
   Tensor probs(logits.shape());
   const std::vector<double> lse = softmax_rows(logits, probs);
-  double total = 0.0;
-  for (int64_t i = 0; i < N; ++i) total -= logits[i * K + labels[i]] - lse[i];
-  return {scalar(total / static_cast<double>(N)), std::move(probs)};
+  std::vector<double> terms(static_cast<size_t>(N));  // summed over the whole batch in sample order
+  for (int64_t i = 0; i < N; ++i) terms[static_cast<size_t>(i)] = -(logits[i * K + labels[i]] - lse[i]);
+  const double total = sum_over_batch(std::move(terms));
+  return {scalar(total / static_cast<double>(batch_samples(N))), std::move(probs)};
 }
 
 Tensor sparse_softmax_cross_entropy_backward(float dloss, const Tensor& probs, const std::vector<int32_t>& labels) {
   check_labels(probs, labels, "sparse_softmax_cross_entropy_backward");
   const int64_t N = probs.dim(0), K = probs.dim(1);
-  const float scale = static_cast<float>(static_cast<double>(dloss) / static_cast<double>(N));
+  const float scale = static_cast<float>(static_cast<double>(dloss) / static_cast<double>(batch_samples(N)));
   Tensor dx(probs.shape());
   for (int64_t i = 0; i < N; ++i)
     for (int64_t j = 0; j < K; ++j)
