@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "apps/commands.h"
+#include "apps/mpi_world.h"
 #include "plateau/core/build_info.h"
 #include "plateau/core/error.h"
 
@@ -84,9 +85,13 @@ std::string usage_error(const CLI::App& app, const CLI::ParseError& e, int argc,
   return message;
 }
 
-}  // namespace
+// "plateau: ", or "plateau: rank 2: " on a process of an MPI job other than rank 0.
+std::string error_prefix() {
+  const plateau::ProcessGroup* w = world();
+  return w && w->rank() != 0 ? "plateau: rank " + std::to_string(w->rank()) + ": " : "plateau: ";
+}
 
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   CLI::App app{"plateau: train the Fashion-MNIST CNN, swap optimizers and schedules, compare runs, profile kernels"};
   app.require_subcommand(1);
   app.set_version_flag("--version", [] { return plateau::build_description(); });
@@ -109,14 +114,25 @@ int main(int argc, char** argv) {
   } catch (const CLI::RuntimeError& e) {  // a command that ends early on purpose (interrupted, NaN loss)
     return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "plateau: %s (see plateau --help)\n", usage_error(app, e, argc, argv).c_str());
+    std::fprintf(stderr, "%s%s (see plateau --help)\n", error_prefix().c_str(), usage_error(app, e, argc, argv).c_str());
     return 2;
   } catch (const plateau::Error& e) {
-    std::fprintf(stderr, "plateau: %s\n", e.what());
+    std::fprintf(stderr, "%s%s\n", error_prefix().c_str(), e.what());
     return 2;
   } catch (const std::exception& e) {  // the last line of defence: a bug, reported in one line all the same
-    std::fprintf(stderr, "plateau: internal error: %s\n", plateau::printable(e.what(), 300).c_str());
+    std::fprintf(stderr, "%sinternal error: %s\n", error_prefix().c_str(), plateau::printable(e.what(), 300).c_str());
     return 70;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const MpiWorld mpi(&argc, &argv);  // under mpirun or srun: MPI starts here, and every error ends the job
+  const int code = run_command(argc, argv);
+  // An error on one process (exit 2 or 70) may leave the others waiting for it: end them all. The
+  // other early ends (interrupted, NaN loss) are decided by all processes together.
+  if (code == 2 || code == 70) abort_world(code);
+  return code;
 }

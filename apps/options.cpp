@@ -124,6 +124,10 @@ const std::vector<Row>& table() {
        "write the final weights here (.safetensors)"},
       {"--data", "data", kDataCommands, Scope::Config, Text{&Options::data},
        "Fashion-MNIST directory (default $PLATEAU_DATA or the Debian package's)"},
+      {"--batch-shards", "batch_shards", kTrain, Scope::Config, Integer{&Options::batch_shards, 1, 4096},
+       "cut every batch into N shards, the most processes that can share it under mpirun (default {default})"},
+      {"--allreduce", "allreduce", kTrain, Scope::Config, Text{&Options::allreduce, {"exact", "fast"}},
+       "under mpirun: exact (default; the same bits on any number of processes) or fast (MPI_Allreduce)"},
       // Of the session.
       {"--threads", "threads", kDataCommands, Scope::Session, Integer{&Options::threads, 0, 4096},
        "threads (default PLATEAU_NUM_THREADS or all cores)"},

@@ -40,13 +40,14 @@ nlohmann::json RunFiles::machine_info() {
   return {{"versions", build_info()}, {"cpu", cpu_model()}, {"threads", num_threads()}};
 }
 
-void RunFiles::on_train_begin(TrainingState&) {
+void RunFiles::on_train_begin(TrainingState& s) {
+  metrics_ = metrics_header();
+  epoch_start_ = std::chrono::steady_clock::now();  // a run resumed mid-epoch gets no on_epoch_begin
+  if (!s.writes_files) return;  // another process of a data-parallel run: rank 0 writes
   run_.claim();
   const auto run_json = std::filesystem::path(dir_) / "run.json";
   if (!resumed_ || !io::exists(run_json.string()))
     io::write_file_atomically(run_json.string(), run_info_.dump(2) + "\n");
-  metrics_ = metrics_header();
-  epoch_start_ = std::chrono::steady_clock::now();  // a run resumed mid-epoch gets no on_epoch_begin
 }
 
 nlohmann::json RunFiles::state_dict() const {
@@ -70,7 +71,7 @@ void RunFiles::on_epoch_end(TrainingState& s) {
   metrics_ += std::to_string(s.epoch) + "," + number(s.logs, "loss") + "," + number(s.logs, "accuracy") + "," +
               number(s.logs, "val_loss") + "," + number(s.logs, "val_accuracy") + "," +
               number(s.logs, "learning_rate") + "," + time_text + "\n";
-  io::write_file_atomically((std::filesystem::path(dir_) / "metrics.csv").string(), metrics_);
+  if (s.writes_files) io::write_file_atomically((std::filesystem::path(dir_) / "metrics.csv").string(), metrics_);
 }
 
 }  // namespace plateau::apps

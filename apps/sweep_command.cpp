@@ -10,11 +10,13 @@
 #include <filesystem>
 
 #include "apps/commands.h"
+#include "apps/mpi_world.h"
 #include "apps/run_summary.h"
 #include "apps/training_run.h"
 #include "plateau/core/error.h"
 #include "plateau/core/io/atomic_file.h"
 #include "plateau/core/json_field.h"
+#include "plateau/core/threads.h"
 #include "plateau/training/checkpoint_dir.h"
 
 namespace plateau::apps {
@@ -134,13 +136,21 @@ void run_sweep_command(const CommandOptions& flags) {
     c.overwrite = false;
     runs.emplace_back(name, c);
   }
+  // Under mpirun the experiments are dealt out, experiment i to rank i mod N, and each rank runs its own
+  // alone on its share of the cores: the results are a serial sweep's, and a sweep started again with
+  // another N skips, resumes or redoes each experiment as a serial one would.
+  ProcessGroup* const mpi = world();
+  const int rank = mpi ? mpi->rank() : 0, ranks = mpi ? mpi->size() : 1;
   io::create_directories(dir);
-  io::write_file_atomically((fs::path(dir) / "sweep.json").string(), sweep.dump(2) + "\n");
+  if (rank == 0) io::write_file_atomically((fs::path(dir) / "sweep.json").string(), sweep.dump(2) + "\n");
+  const std::string who = mpi ? cat(" (rank ", rank, ")") : "";
+  const int cores_each = std::max(1, num_threads() / ranks);
   size_t index = 0;
   for (auto& [name, c] : runs) {
-    ++index;
+    if (static_cast<int>(index++ % static_cast<size_t>(ranks)) != rank) continue;
+    if (mpi && c.threads == 0) c.threads = cores_each;
     const Plan plan = plan_for(c);
-    std::printf("[%zu/%zu] %s", index, runs.size(), name.c_str());
+    std::printf("[%zu/%zu] %s%s", index, runs.size(), name.c_str(), who.c_str());
     switch (plan.action) {
       case Plan::Action::Skip:
         std::printf(": finished already, skipped\n");
@@ -158,9 +168,10 @@ void run_sweep_command(const CommandOptions& flags) {
         break;
     }
     std::fflush(stdout);
-    run_training(c);
+    run_training(c, nullptr);
   }
-  std::printf("Sweep directory: %s (plateau compare %s)\n", dir.c_str(), dir.c_str());
+  if (mpi && !mpi->all_true(true)) return;  // every rank's experiments are done before the last line
+  if (rank == 0) std::printf("Sweep directory: %s (plateau compare %s)\n", dir.c_str(), dir.c_str());
 }
 
 }  // namespace plateau::apps

@@ -11,7 +11,10 @@
 #include <filesystem>
 #include <memory>
 
+#include <zlib.h>
+
 #include "apps/commands.h"
+#include "apps/mpi_world.h"
 #include "apps/run_directory.h"
 #include "apps/run_files.h"
 #include "apps/run_summary.h"
@@ -71,10 +74,11 @@ class ProfileAfterFirstEpoch : public Callback {
   ProfileAfterFirstEpoch(Model& model, const ImageDataset& data, int64_t batch_size)
       : model_(model), data_(data), batch_size_(batch_size) {}
   std::string name() const override { return "ProfileAfterFirstEpoch"; }
-  void on_epoch_end(TrainingState&) override {
+  void on_epoch_end(TrainingState& s) override {
     if (done_) return;
     done_ = true;
-    std::printf("Step profile after the first epoch:\n%s", format_profile(profile_steps(model_, data_, batch_size_, 10)).c_str());
+    const std::string profile = format_profile(profile_steps(model_, data_, batch_size_, 10));  // on every process
+    if (s.writes_files) std::printf("Step profile after the first epoch:\n%s", profile.c_str());
   }
 
  private:
@@ -114,14 +118,17 @@ std::string load_weights_and_optimizer(Model& model, const std::string& run_dir)
 // After fit(): an interruption (exit 130) or a NaN loss (exit 3, with the charts) says so; a finished
 // run is evaluated on the test set and writes results.json, its final weights and its charts.
 void finish_run(Model& m, CallbackList& callbacks, const ImageDataset& test, const Options& o, double wall) {
+  const bool speaks = m.data_parallel().rank() == 0;
   if (m.interrupted()) {
-    std::fprintf(stderr, "plateau: interrupted at epoch %lld, batch %lld; checkpoint saved. Resume with: plateau "
+    if (speaks)
+      std::fprintf(stderr, "plateau: interrupted at epoch %lld, batch %lld; checkpoint saved. Resume with: plateau "
                          "train --resume %s\n",
                  static_cast<long long>(m.state().epoch + 1), static_cast<long long>(m.state().batch + 1),
                  o.run_dir.c_str());
     throw CLI::RuntimeError(130);
   }
   if (const auto* nan = callbacks.find<callbacks::TerminateOnNaN>(); nan && nan->terminated()) {
+    if (!speaks) throw CLI::RuntimeError(3);
     write_run_charts(read_run(o.run_dir));
     std::fprintf(stderr, "plateau: the loss became %s at epoch %lld, batch %lld (lr %g); training stopped. The "
                          "charts of what was learned before are in %s; try a lower --lr\n",
@@ -130,7 +137,8 @@ void finish_run(Model& m, CallbackList& callbacks, const ImageDataset& test, con
     throw CLI::RuntimeError(3);
   }
 
-  const Logs result = m.evaluate(test, o.batch_size);
+  const Logs result = m.evaluate(test, o.batch_size);  // on every process of a data-parallel run
+  if (m.data_parallel().rank() != 0) return;           // rank 0 prints and writes
   std::printf("Test: loss %.4f - accuracy %.4f (%lld images)\n", result.at("loss"), result.at("accuracy"),
               static_cast<long long>(test.count));
   const fs::path dir(o.run_dir);
@@ -197,9 +205,46 @@ Options resume_options(const std::string& run_dir) {
   return o;
 }
 
-void run_training(Options o) {
+// A data set's contents in one number (CRC-32 of its pixels and labels), to compare across processes.
+uint32_t data_fingerprint(const ImageDataset& d) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  for (const std::vector<uint8_t>* bytes : {&d.pixels, &d.labels})
+    for (size_t at = 0; at < bytes->size(); at += 1u << 30)
+      crc = crc32(crc, bytes->data() + at, static_cast<uInt>(std::min<size_t>(1u << 30, bytes->size() - at)));
+  return static_cast<uint32_t>(crc);
+}
+
+// Under mpirun every process must train the same run on the same data: each compares its options (those
+// of the run, not of the session such as --threads) and data with rank 0's. A process that differs says
+// how in one line; then all end (exit 2) before anything is written.
+void check_same_run_everywhere(ProcessGroup& world, const Options& o, const ImageDataset& train,
+                               const ImageDataset& test) {
+  nlohmann::json mine = o.to_json();
+  for (const char* session : {"threads", "verbose"}) mine.erase(session);
+  mine["resume"] = o.resume;
+  mine["train data (CRC-32)"] = data_fingerprint(train);
+  mine["test data (CRC-32)"] = data_fingerprint(test);
+  const nlohmann::json root = nlohmann::json::parse(world.broadcast(mine.dump()));
+  std::vector<std::string> differ;
+  for (const auto& [key, value] : mine.items())
+    if (!root.contains(key) || root.at(key) != value)
+      differ.push_back(key + " " + value.dump() + " (rank 0: " + (root.contains(key) ? root.at(key).dump() : "none") + ")");
+  if (!differ.empty()) {
+    std::fprintf(stderr, "plateau: rank %d was started with other options or data than rank 0: %s\n", world.rank(),
+                 join(differ, "; ").c_str());
+    std::fflush(stderr);
+  }
+  if (!world.all_true(differ.empty())) {
+    std::fflush(stdout);
+    throw CLI::RuntimeError(2);  // said above, by the process that differs
+  }
+}
+
+void run_training(Options o, ProcessGroup* const mpi) {
   if (o.threads > 0) set_num_threads(static_cast<int>(o.threads));
-  const int verbose = o.verbose >= 0 ? static_cast<int>(o.verbose) : (isatty(STDOUT_FILENO) ? 1 : 2);
+  const bool rank0 = !mpi || mpi->rank() == 0;
+  // Other processes of a data-parallel run say nothing: rank 0 speaks for all.
+  const int verbose = !rank0 ? 0 : o.verbose >= 0 ? static_cast<int>(o.verbose) : (isatty(STDOUT_FILENO) ? 1 : 2);
   auto print = [verbose](const std::string& line) {
     if (verbose > 0) std::printf("%s\n", line.c_str());
   };
@@ -209,8 +254,14 @@ void run_training(Options o) {
   const ImageDataset train = load_data({.dir = o.data, .split = "train", .limit = o.limit});
   const ImageDataset test = load_data({.dir = o.data, .split = "test"});
   std::unique_ptr<Model> model = model_for(o);
+  model->set_data_parallel({.group = mpi,
+                            .shards = static_cast<int>(o.batch_shards),
+                            .reduction = o.allreduce == "fast" ? ops::Reduction::Fast : ops::Reduction::Exact});
   if (!o.resume_weights_only.empty()) print(load_weights_and_optimizer(*model, o.resume_weights_only));
-  if (o.run_dir.empty()) o.run_dir = default_run_dir();
+  if (o.run_dir.empty()) {
+    PLATEAU_CHECK(!mpi, "under mpirun, give every process the same --run-dir");
+    o.run_dir = default_run_dir();
+  }
   RunDirectory run(o.run_dir, !o.resume.empty() ? RunDirectory::Mode::Resume
                               : o.overwrite     ? RunDirectory::Mode::Overwrite
                                                 : RunDirectory::Mode::Fresh);
@@ -222,12 +273,15 @@ void run_training(Options o) {
                 printable(checkpoints.dir(), 200), "'");
   nlohmann::json run_info = RunFiles::machine_info();
   run_info["config"] = o.to_json();
+  run_info["processes"] = mpi ? mpi->size() : 1;
   run_info["resolved"] = {{"model", model->net().spec()},
                           {"optimizer", model->optimizer().config()},
                           {"data", o.data.empty() ? default_data_dir() : o.data},
                           {"train_samples", train.count},
                           {"test_samples", test.count}};
   CallbackList callbacks = make_run_callbacks(o, verbose, *model, train, run, run_info);
+  // Every process has checked what it can; rank 0 claims the run directory only after this.
+  if (mpi) check_same_run_everywhere(*mpi, o, train, test);
 
   const int64_t stop_after = o.stop_after_batches;
   Model& m = *model;
@@ -241,8 +295,9 @@ void run_training(Options o) {
                        .warn = [](const std::string& w) { std::fprintf(stderr, "plateau: warning: %s\n", w.c_str()); },
                        .checkpoints = &checkpoints,
                        .checkpoint_every_batches = o.checkpoint_every_batches,
-                       .interrupt = [&m, stop_after] {
-                         return g_interrupted != 0 || (stop_after > 0 && m.state().global_step >= stop_after);
+                       .interrupt = [&m, stop_after, mpi] {
+                         const bool stop = g_interrupted != 0 || (stop_after > 0 && m.state().global_step >= stop_after);
+                         return mpi ? !mpi->all_true(!stop) : stop;  // one process interrupted stops all together
                        }};
   const auto start = std::chrono::steady_clock::now();
   try {
@@ -274,7 +329,7 @@ void run_train_command(const CommandOptions& flags) {
                   "; use --resume-weights-only to continue with new settings");
     o.run_dir = run.run_dir;
   }
-  run_training(o);
+  run_training(o, world());
 }
 
 }  // namespace plateau::apps

@@ -8,6 +8,7 @@
 #include "apps/options.h"
 #include "apps/run_directory.h"
 #include "plateau/callbacks/callback_list.h"
+#include "plateau/core/process_group.h"
 #include "plateau/datasets/image_dataset.h"
 #include "plateau/training/model.h"
 
@@ -15,7 +16,8 @@ namespace plateau::apps {
 
 // Throws CLI::RuntimeError(130) after checkpointing when interrupted (SIGINT/SIGTERM), and
 // CLI::RuntimeError(3) when the loss became NaN or infinite (after writing the charts of what was learned).
-void run_training(Options options);
+// `processes`: the MPI processes that train this run together (data parallel), or null for this one alone.
+void run_training(Options options, ProcessGroup* processes);
 // The options a run directory's run.json holds, with run_dir set to it (for --resume).
 Options resume_options(const std::string& run_dir);
 // Path-valued options made absolute, so that run.json means the same from any working directory.

@@ -18,6 +18,7 @@ packages=(
   dataset-fashion-mnist  # the data set, in /usr/share/datasets/fashion-mnist
   python3 python3-numpy  # tests: the usage examples' generator; reading plateau's safetensors from Python
   dpkg-dev file          # cpack -G DEB: dpkg-shlibdeps computes the package's Depends
+  libopenmpi-dev openmpi-bin procps  # data-parallel train and distributed sweep under mpirun; pgrep in its tests
 )
 
 missing=()
