@@ -13,9 +13,8 @@ namespace plateau {
 
 // PyTorch: torch.distributed.ProcessGroup; Horovod: hvd.rank() / hvd.size() and its collectives.
 // Usage:
-//   ProcessGroup& group = ...;  // distributed::MpiProcessGroup, under mpirun
-//   const std::vector<double> all = group.all_gather(std::vector<double>{double(group.rank())});
-//   // all == {0, 1, …, size − 1} on every process
+//   if (ProcessGroup* group = model.data_parallel().group)  // distributed::MpiProcessGroup, under mpirun
+//     std::printf("rank %d of %d\n", group->rank(), group->size());
 class ProcessGroup {
  public:
   virtual ~ProcessGroup() = default;

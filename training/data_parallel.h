@@ -12,8 +12,8 @@ namespace plateau {
 
 // Keras: keras.distribution.DataParallel; PyTorch: torch.nn.parallel.DistributedDataParallel.
 // Usage:
-//   model.set_data_parallel({.group = &mpi_group, .shards = 4});  // then fit() as ever, on every rank
-//   const DataParallel alone = model.data_parallel();              // group null: this process alone
+//   model.set_data_parallel({.group = nullptr, .shards = 4});  // under mpirun: .group = &world, on every rank
+//   const DataParallel dp = model.data_parallel();             // dp.size() == 1: this process alone
 struct DataParallel {
   ProcessGroup* group = nullptr;  // null: this process alone
   // Every training batch is cut into this many shards (fewer when the batch is smaller): the unit a
