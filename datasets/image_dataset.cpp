@@ -1,5 +1,6 @@
 #include "plateau/datasets/image_dataset.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -15,8 +16,12 @@ Tensor ImageDataset::images(const std::vector<int64_t>& indices) const {
   for (int64_t i = 0; i < n; ++i) {
     const int64_t k = indices[static_cast<size_t>(i)];
     PLATEAU_CHECK(k >= 0 && k < count, "image index ", k, " outside [0, ", count, ")");
-    const uint8_t* src = pixels.data() + k * hw;
     float* dst = t.data() + i * hw;
+    if (!values.empty()) {
+      std::copy(values.data() + k * hw, values.data() + (k + 1) * hw, dst);
+      continue;
+    }
+    const uint8_t* src = pixels.data() + k * hw;
     for (int64_t p = 0; p < hw; ++p) dst[p] = static_cast<float>(src[p]) / 255.0f;
   }
   return t;
@@ -41,7 +46,11 @@ ImageDataset ImageDataset::slice(int64_t begin, int64_t end) const {
   PLATEAU_CHECK(0 <= begin && begin <= end && end <= count, "slice [", begin, ",", end, ") outside [0,", count, "]");
   const int64_t hw = height * width;
   ImageDataset d{end - begin, height, width, {}, {}};
-  d.pixels.assign(pixels.begin() + begin * hw, pixels.begin() + end * hw);
+  if (!values.empty()) {
+    d.values.assign(values.begin() + begin * hw, values.begin() + end * hw);
+  } else {
+    d.pixels.assign(pixels.begin() + begin * hw, pixels.begin() + end * hw);
+  }
   d.labels.assign(labels.begin() + begin, labels.begin() + end);
   return d;
 }

@@ -18,8 +18,11 @@ struct ImageDataset {
   int64_t count = 0, height = 0, width = 0;
   std::vector<uint8_t> pixels;  // count·height·width
   std::vector<uint8_t> labels;  // count
+  // Images given as floats (count·height·width, used as they are, not scaled), instead of pixels: the
+  // arrays a Python user passes to fit(), as Keras takes them.
+  std::vector<float> values;
 
-  // Images at `indices` as (N,1,H,W) floats scaled to [0,1].
+  // Images at `indices` as (N,1,H,W) floats: pixels scaled to [0,1], or the values as given.
   Tensor images(const std::vector<int64_t>& indices) const;
   // Labels at `indices`: the class indices training uses, and the same as an (N) float tensor for
   // the Tensor-target losses.

@@ -19,6 +19,7 @@ packages=(
   python3 python3-numpy  # tests: the usage examples' generator; reading plateau's safetensors from Python
   dpkg-dev file          # cpack -G DEB: dpkg-shlibdeps computes the package's Depends
   libopenmpi-dev openmpi-bin procps  # data-parallel train and distributed sweep under mpirun; pgrep in its tests
+  pybind11-dev python3-dev python3-pytest  # the Python package (python/) and its tests
 )
 
 missing=()
