@@ -1,13 +1,9 @@
 """keras.optimizers: Keras' update rules (plateau's keras.* optimizers), spelled as Keras spells them."""
+from .._spec import Spec
 
 
-class Optimizer:
-    def __init__(self, name, **config):
-        self.name = name
-        self.config = {k: v for k, v in config.items() if v is not None}
-
-    def get_config(self):
-        return {"name": self.name, **self.config}
+class Optimizer(Spec):
+    """An optimizer, as the engine's spec: {"name": …, its arguments}."""
 
 
 class SGD(Optimizer):

@@ -3,16 +3,12 @@ parameters, so the first argument of torch's constructors (params) is not given:
 
     model.compile(optimizer=plateau.optim.SGD(lr=0.1, momentum=0.9), loss="sparse_categorical_crossentropy")
 """
+from .._spec import Spec
 from . import lr_scheduler
 
 
-class Optimizer:
-    def __init__(self, name, **config):
-        self.name = name
-        self.config = {k: v for k, v in config.items() if v is not None}
-
-    def get_config(self):
-        return {"name": self.name, **self.config}
+class Optimizer(Spec):
+    """An optimizer, as the engine's spec: {"name": …, its arguments}."""
 
 
 class SGD(Optimizer):

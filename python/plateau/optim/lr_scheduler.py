@@ -4,15 +4,11 @@ callbacks, or to plateau.schedule_preview():
 
     model.fit(x, y, epochs=3, callbacks=[plateau.optim.lr_scheduler.OneCycleLR(max_lr=0.01, total_steps=300)])
 """
+from .._spec import Spec
 
 
-class LRScheduler:
-    def __init__(self, name, **config):
-        self.name = name
-        self.config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items() if v is not None}
-
-    def get_config(self):
-        return {"name": self.name, **self.config}
+class LRScheduler(Spec):
+    """A scheduler, as the engine's spec: {"name": …, its arguments}."""
 
 
 def _scheduler(name):
