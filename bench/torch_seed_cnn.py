@@ -126,7 +126,7 @@ def main():
             seen += len(idx_)
         vl, va = evaluate(net, xv, yv)
         print(f"epoch {epoch + 1}: loss {total / seen:.4f} val_loss {vl:.4f} val_accuracy {va:.4f} "
-              f"({time.perf_counter() - start:.1f}s)", flush=True)
+              f"({time.perf_counter() - start:.2f}s)", flush=True)
     tx, ty = load("test")
     tl, ta = evaluate(net, tx, ty)
     print(f"test loss {tl:.4f} accuracy {ta:.4f}")
