@@ -1,6 +1,5 @@
 // The public functions of core/ops: each calls the kernel set chosen at the first call (kernels.h).
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "plateau/core/error.h"
@@ -35,18 +34,24 @@ const KernelSet kSets[] = {{"avx512", plateau_kernels_avx512}, {"avx2", plateau_
 const KernelSet kSets[] = {{"native", plateau_kernels_native}};
 #endif
 
+// The set of this build named `name`, or null.
+const KernelSet* find_set(const std::string& name) {
+  for (const KernelSet& s : kSets)
+    if (name == s.name) return &s;
+  return nullptr;
+}
+
 const KernelTable* choose() {
   const char* forced = std::getenv("PLATEAU_ISA");
   if (forced && *forced) {
-    for (const KernelSet& s : kSets)
-      if (std::strcmp(s.name, forced) == 0) {
-        PLATEAU_CHECK(cpu_runs(s.name), "PLATEAU_ISA=", forced, ", but this CPU cannot run the ", forced,
-                      " kernels");
-        return s.table();
-      }
-    std::string names;
-    for (const KernelSet& s : kSets) names += std::string(names.empty() ? "" : ", ") + s.name;
-    throw Error(cat("PLATEAU_ISA=", printable(forced), " names no kernel set of this build (", names, ")"));
+    const KernelSet* s = find_set(forced);
+    if (s == nullptr) {
+      const std::vector<const char*> sets = kernel_sets();
+      throw Error(cat("PLATEAU_ISA=", printable(forced), " names no kernel set of this build (",
+                      join(std::vector<std::string>(sets.begin(), sets.end())), ")"));
+    }
+    PLATEAU_CHECK(cpu_runs(s->name), "PLATEAU_ISA=", forced, ", but this CPU cannot run the ", forced, " kernels");
+    return s->table();
   }
   for (const KernelSet& s : kSets)
     if (cpu_runs(s.name)) return s.table();
@@ -85,12 +90,10 @@ const KernelTable& kernels() {
 const char* kernel_set() { return kernels().name; }
 
 const KernelTable& kernel_table(const char* set) {
-  for (const KernelSet& s : kSets)
-    if (std::strcmp(s.name, set) == 0) {
-      PLATEAU_CHECK(cpu_runs(s.name), "this CPU cannot run the ", set, " kernels");
-      return *s.table();
-    }
-  throw Error(cat("this build has no kernel set ", printable(set)));
+  const KernelSet* s = find_set(set);
+  PLATEAU_CHECK(s != nullptr, "this build has no kernel set ", printable(set));
+  PLATEAU_CHECK(cpu_runs(s->name), "this CPU cannot run the ", set, " kernels");
+  return *s->table();
 }
 
 // activations.h
