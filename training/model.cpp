@@ -87,41 +87,32 @@ Logs Model::evaluate(const ImageDataset& data, int64_t batch_size, int64_t limit
   NoGradGuard no_grad;
   const int64_t n = limit >= 0 ? std::min(limit, data.count) : data.count;
   const int64_t batches = (n + batch_size - 1) / batch_size;
-  auto batch_indices = [&](int64_t b) {
+  // Each process evaluates a block of whole batches; every batch's mean loss and number of correct
+  // predictions are gathered in batch order and added up as one process adds them: sums and counts,
+  // never a mean of means. (Hits are whole numbers, so their sum is exact in any order.)
+  auto batch_end = [&](int64_t b) { return std::min(n, (b + 1) * batch_size); };
+  std::vector<double> per_batch;  // (mean loss, hits) of each of this process's batches
+  const int64_t first = batches * dp_.rank() / dp_.size(), end = batches * (dp_.rank() + 1) / dp_.size();
+  for (int64_t b = first; b < end; ++b) {
     std::vector<int64_t> idx;
-    for (int64_t i = b * batch_size; i < std::min(n, (b + 1) * batch_size); ++i) idx.push_back(i);
-    return idx;
-  };
-  // Each process evaluates a block of whole batches; their losses and outputs are gathered in batch
-  // order and added up as one process adds them: sums and counts, never a mean of means.
-  const int64_t my_first = batches * dp_.rank() / dp_.size(), my_end = batches * (dp_.rank() + 1) / dp_.size();
-  std::vector<double> losses;
-  std::vector<float> outputs;
-  int64_t classes = 0;
-  for (int64_t b = my_first; b < my_end; ++b) {
-    const std::vector<int64_t> idx = batch_indices(b);
+    for (int64_t i = b * batch_size; i < batch_end(b); ++i) idx.push_back(i);
+    const std::vector<int32_t> labels = data.labels_at(idx);
     const Variable out = forward_for_loss(Variable(data.images(idx)));
-    losses.push_back(batch_loss(out, data.labels_at(idx)).value().item());
-    outputs.insert(outputs.end(), out.value().data(), out.value().data() + out.value().numel());
-    classes = out.value().dim(1);
+    Accuracy batch_accuracy = new_accuracy();
+    batch_accuracy.update(out.value(), labels);
+    per_batch.push_back(batch_loss(out, labels).value().item());
+    per_batch.push_back(batch_accuracy.mean().total());
   }
-  if (dp_.size() > 1) {
-    losses = dp_.group->all_gather(std::span<const double>(losses));
-    outputs = dp_.group->all_gather(std::span<const float>(outputs));
-    classes = n > 0 ? static_cast<int64_t>(outputs.size()) / n : 0;
-  }
+  if (dp_.size() > 1) per_batch = dp_.group->all_gather(std::span<const double>(per_batch));
   Mean loss_mean;
-  Accuracy accuracy = new_accuracy();
+  double hits = 0;
   for (int64_t b = 0; b < batches; ++b) {
-    const std::vector<int64_t> idx = batch_indices(b);
-    const int64_t rows = static_cast<int64_t>(idx.size());
-    loss_mean.update(losses[static_cast<size_t>(b)], static_cast<double>(rows));
-    const float* at = outputs.data() + idx.front() * classes;
-    accuracy.update(Tensor(Shape{rows, classes}, std::vector<float>(at, at + rows * classes)), data.labels_at(idx));
+    loss_mean.update(per_batch[static_cast<size_t>(2 * b)], static_cast<double>(batch_end(b) - b * batch_size));
+    hits += per_batch[static_cast<size_t>(2 * b + 1)];
   }
   net_->train(was_training);
   Logs logs{{"loss", loss_mean.result()}};
-  if (!metrics_.empty()) logs["accuracy"] = accuracy.result();
+  if (!metrics_.empty()) logs["accuracy"] = n > 0 ? hits / static_cast<double>(n) : 0.0;  // as Accuracy::result
   return logs;
 }
 
@@ -257,12 +248,8 @@ callbacks::History Model::fit(const ImageDataset& all_train, const FitOptions& o
   const ImageDataset& train = o.validation_split > 0.0 ? split.first : all_train;
   const ImageDataset* val = o.validation_split > 0.0 ? &split.second : o.validation_data;
   DataLoader loader(train, o.batch_size, o.shuffle, o.seed);
-  if (dp_.size() > 1) {  // every batch, the last too, must give each process a shard
-    const int64_t last = train.count - (loader.batches() - 1) * o.batch_size;
-    PLATEAU_CHECK(std::min<int64_t>(last, o.batch_size) >= dp_.size(), "fit: ", dp_.size(),
-                  " processes need batches of at least as many samples; the last batch of ", train.count,
-                  " training samples in batches of ", o.batch_size, " has ", last);
-  }
+  // Every batch must give each process a shard: the last, the smallest, is checked now, not after an epoch.
+  ops::BatchSplit::of(train.count - (loader.batches() - 1) * o.batch_size, dp_.shards, dp_.rank(), dp_.size());
   begin_state(o, loader.batches(), val != nullptr);
   TrainingState& s = state_;
   interrupted_ = false;
