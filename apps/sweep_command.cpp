@@ -170,7 +170,7 @@ void run_sweep_command(const CommandOptions& flags) {
     std::fflush(stdout);
     run_training(c, nullptr);
   }
-  if (mpi && !mpi->all_true(true)) return;  // every rank's experiments are done before the last line
+  if (mpi) mpi->all_true(true);  // waits for every rank's experiments before the last line
   if (rank == 0) std::printf("Sweep directory: %s (plateau compare %s)\n", dir.c_str(), dir.c_str());
 }
 

@@ -118,9 +118,9 @@ std::string load_weights_and_optimizer(Model& model, const std::string& run_dir)
 // After fit(): an interruption (exit 130) or a NaN loss (exit 3, with the charts) says so; a finished
 // run is evaluated on the test set and writes results.json, its final weights and its charts.
 void finish_run(Model& m, CallbackList& callbacks, const ImageDataset& test, const Options& o, double wall) {
-  const bool speaks = m.data_parallel().rank() == 0;
+  const bool writes = m.state().writes_files;  // rank 0 of a data-parallel run prints and writes for all
   if (m.interrupted()) {
-    if (speaks)
+    if (writes)
       std::fprintf(stderr, "plateau: interrupted at epoch %lld, batch %lld; checkpoint saved. Resume with: plateau "
                          "train --resume %s\n",
                  static_cast<long long>(m.state().epoch + 1), static_cast<long long>(m.state().batch + 1),
@@ -128,7 +128,7 @@ void finish_run(Model& m, CallbackList& callbacks, const ImageDataset& test, con
     throw CLI::RuntimeError(130);
   }
   if (const auto* nan = callbacks.find<callbacks::TerminateOnNaN>(); nan && nan->terminated()) {
-    if (!speaks) throw CLI::RuntimeError(3);
+    if (!writes) throw CLI::RuntimeError(3);
     write_run_charts(read_run(o.run_dir));
     std::fprintf(stderr, "plateau: the loss became %s at epoch %lld, batch %lld (lr %g); training stopped. The "
                          "charts of what was learned before are in %s; try a lower --lr\n",
@@ -138,7 +138,7 @@ void finish_run(Model& m, CallbackList& callbacks, const ImageDataset& test, con
   }
 
   const Logs result = m.evaluate(test, o.batch_size);  // on every process of a data-parallel run
-  if (m.data_parallel().rank() != 0) return;           // rank 0 prints and writes
+  if (!writes) return;
   std::printf("Test: loss %.4f - accuracy %.4f (%lld images)\n", result.at("loss"), result.at("accuracy"),
               static_cast<long long>(test.count));
   const fs::path dir(o.run_dir);
@@ -207,11 +207,8 @@ Options resume_options(const std::string& run_dir) {
 
 // A data set's contents in one number (CRC-32 of its pixels and labels), to compare across processes.
 uint32_t data_fingerprint(const ImageDataset& d) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  for (const std::vector<uint8_t>* bytes : {&d.pixels, &d.labels})
-    for (size_t at = 0; at < bytes->size(); at += 1u << 30)
-      crc = crc32(crc, bytes->data() + at, static_cast<uInt>(std::min<size_t>(1u << 30, bytes->size() - at)));
-  return static_cast<uint32_t>(crc);
+  uLong crc = crc32_z(0L, d.pixels.data(), d.pixels.size());
+  return static_cast<uint32_t>(crc32_z(crc, d.labels.data(), d.labels.size()));
 }
 
 // Under mpirun every process must train the same run on the same data: each compares its options (those

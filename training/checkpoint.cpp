@@ -17,13 +17,7 @@ namespace {
 constexpr const char* kChecksumPlaceholder = "00000000";
 
 std::string crc_hex(const std::string& bytes) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  size_t at = 0;
-  while (at < bytes.size()) {  // crc32 takes an unsigned int length
-    const size_t n = std::min<size_t>(bytes.size() - at, 1u << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + at), static_cast<uInt>(n));
-    at += n;
-  }
+  const uLong crc = crc32_z(0L, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());  // size_t length
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08lx", static_cast<unsigned long>(crc));
   return buf;
