@@ -101,17 +101,14 @@ class PythonCallback : public Callback {
 class PyModel {
  public:
   PyModel(const std::string& spec, const std::vector<int64_t>& input_shape, uint64_t seed)
-      : spec_(normalize_model_spec(parse(spec, "the model spec"), "the model spec")),
-        input_shape_(input_shape),
-        seed_(seed),
-        model_(build_compiled_model({.spec = spec_, .input_shape = Shape(input_shape), .seed = seed})) {}
+      : model_(build_compiled_model({.spec = normalize_model_spec(parse(spec, "the model spec"), "the model spec"),
+                                     .input_shape = Shape(input_shape),
+                                     .seed = seed})) {}
 
+  // Keras' compile(): the built model (and any weights loaded into it) gets the optimizer and the loss.
   void compile(const std::string& optimizer, const std::string& loss) {
-    model_ = build_compiled_model({.spec = spec_,
-                                   .input_shape = Shape(input_shape_),
-                                   .seed = seed_,
-                                   .optimizer = normalize_optimizer_spec(parse(optimizer, "the optimizer")),
-                                   .loss = loss});
+    const nlohmann::json spec = normalize_optimizer_spec(parse(optimizer, "the optimizer"));
+    model_->compile(make_optimizer(spec, model_->net().parameters()), Loss(loss));
   }
 
   // Keras' fit(); returns History.history as {key: [value per epoch]}.
@@ -205,9 +202,6 @@ class PyModel {
   void set_stop_training(bool stop) { model_->state().stop_training = stop; }
 
  private:
-  nlohmann::json spec_;
-  std::vector<int64_t> input_shape_;
-  uint64_t seed_;
   std::unique_ptr<Model> model_;
 };
 

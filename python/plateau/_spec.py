@@ -1,11 +1,16 @@
 """Spec: an object the engine takes as a JSON spec (optimizers, schedulers): its name and arguments."""
 
 
+def spec_arguments(config):
+    """Keyword arguments as a spec's: those given as None are left to the engine's defaults; tuples become
+    JSON lists."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items() if v is not None}
+
+
 class Spec:
     def __init__(self, name, **config):
         self.name = name
-        # arguments given as None are left to the engine's defaults; tuples become JSON lists
-        self.config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items() if v is not None}
+        self.config = spec_arguments(config)
 
     def get_config(self):
         return {"name": self.name, **self.config}

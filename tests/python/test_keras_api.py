@@ -193,3 +193,15 @@ def test_ctrl_c_checkpoints_and_backup_and_restore_continues_exactly(data, tmp_p
     history = again.fit(x / 255.0, y, batch_size=32, epochs=12, validation_split=0.2, verbose=0, callbacks=[backup])
     assert len(history.history["loss"]) >= 1
     assert np.array_equal(again.predict(x_test[:20] / 255.0), expected)
+
+
+def test_weights_loaded_before_compile_are_kept(data, tmp_path):
+    """Keras allows load_weights before compile(); compile must not build the model anew."""
+    x, y, x_test, _ = data
+    trained = compiled()
+    trained.fit(x / 255.0, y, batch_size=128, epochs=1, verbose=0)
+    trained.save_weights(tmp_path / "w.safetensors")
+    fresh = seed_cnn()
+    fresh.load_weights(tmp_path / "w.safetensors")
+    fresh.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    assert np.array_equal(fresh.predict(x_test[:5] / 255.0), trained.predict(x_test[:5] / 255.0))

@@ -3,6 +3,8 @@ of Callback written in Python runs inside the C++ fit loop, with Keras' hooks an
 and set self.model.optimizer.learning_rate and self.model.stop_training."""
 import json
 
+from .._spec import spec_arguments
+
 
 class Callback:
     """keras.callbacks.Callback: override the hooks you need; self.model is the model being trained."""
@@ -41,7 +43,7 @@ class _BuiltIn:
 
     def __init__(self, name, **config):
         config.pop("verbose", None)  # plateau prints what they do through the progress lines
-        self.spec = {"name": name, **{k: v for k, v in config.items() if v is not None}}
+        self.spec = {"name": name, **spec_arguments(config)}
 
     def get_config(self):
         return dict(self.spec)

@@ -1,4 +1,5 @@
 """Keras layers, spelled as keras.layers spells them; each becomes a layer of plateau's model spec."""
+from .._spec import spec_arguments
 
 
 class Layer:
@@ -8,7 +9,7 @@ class Layer:
         self.type = type_name
         self.input_shape = tuple(input_shape) if input_shape is not None else None
         self.name = name
-        self.config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items() if v is not None}
+        self.config = spec_arguments(config)
 
     def get_config(self):
         return {"type": self.type, **self.config}
