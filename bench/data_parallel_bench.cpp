@@ -11,12 +11,9 @@
 
 #include <chrono>
 
-#include "plateau/core/random.h"
+#include "bench/seed_cnn_batch.h"
 #include "plateau/core/threads.h"
 #include "plateau/distributed/mpi_process_group.h"
-#include "plateau/layers/model_spec.h"
-#include "plateau/optim/optimizer_spec.h"
-#include "plateau/training/model.h"
 
 namespace plateau {
 namespace {
@@ -61,21 +58,13 @@ class TimedGroup : public ProcessGroup {
 void BM_DataParallelStep(benchmark::State& state) {
   const auto reduction = state.range(0) == 0 ? ops::Reduction::Exact : ops::Reduction::Fast;
   const int64_t batch = 128;
-  Model model(build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 1));
-  model.compile(make_optimizer(parse_optimizer_spec("keras.Adam"), model.net().parameters()),
-                Loss("sparse_categorical_crossentropy"));
+  const std::unique_ptr<Model> model = bench::seed_cnn_model();
   TimedGroup group(*g_world);
-  model.set_data_parallel({.group = g_world->size() > 1 ? &group : nullptr, .shards = 4, .reduction = reduction});
-  ImageDataset data{batch, 28, 28, std::vector<uint8_t>(batch * 28 * 28), std::vector<uint8_t>(batch)};
-  Rng rng(2);
-  for (auto& p : data.pixels) p = static_cast<uint8_t>(rng.below(256));
-  for (auto& l : data.labels) l = static_cast<uint8_t>(rng.below(10));
-  std::vector<int64_t> idx(batch);
-  for (int64_t i = 0; i < batch; ++i) idx[i] = i;
-  model.net().train();
-  for (int warm = 0; warm < 3; ++warm) model.train_step(data, idx);
+  model->set_data_parallel({.group = g_world->size() > 1 ? &group : nullptr, .shards = 4, .reduction = reduction});
+  const bench::RandomBatch b = bench::random_batch(batch);
+  for (int warm = 0; warm < 3; ++warm) model->train_step(b.data, b.indices);
   group.seconds = group.bytes = 0;
-  for (auto _ : state) model.train_step(data, idx);
+  for (auto _ : state) model->train_step(b.data, b.indices);
   const double steps = static_cast<double>(state.iterations());
   state.counters["images_per_second"] =
       benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);

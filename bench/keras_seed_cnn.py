@@ -6,22 +6,10 @@ Python of a virtualenv that has keras and the backend (pip install keras tensorf
   KERAS_BACKEND=tensorflow venv/bin/python bench/keras_seed_cnn.py --epochs 2 --threads 2
 """
 import argparse
-import gzip
 import os
-import struct
 import time
 
-import numpy as np
-
-DATA = os.environ.get("PLATEAU_DATA", "/usr/share/datasets/fashion-mnist")
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw[4 + 4 * ndim:], dtype=np.uint8).reshape(dims)
+from fashion_mnist_idx import idx
 
 
 def main():
@@ -36,8 +24,8 @@ def main():
     import keras
     from keras import layers
 
-    x = idx(os.path.join(DATA, "train-images-idx3-ubyte.gz"))[..., None] / 255.0
-    y = idx(os.path.join(DATA, "train-labels-idx1-ubyte.gz"))
+    x = idx("train-images-idx3-ubyte.gz")[..., None] / 255.0
+    y = idx("train-labels-idx1-ubyte.gz")
     if a.limit:
         x, y = x[:a.limit], y[:a.limit]
     keras.utils.set_random_seed(42)

@@ -7,14 +7,19 @@ epochs' batches and validation, no data loading or test evaluation).
 """
 import argparse
 import csv
+import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
 import plateau
 from plateau import keras
-from plateau.keras import layers
+
+# The seed notebook's model, compiled, from the example (so the two cannot drift apart).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "python"))
+from seed_notebook import build_model  # noqa: E402
 
 
 class EveryBatch(keras.callbacks.Callback):
@@ -24,21 +29,6 @@ class EveryBatch(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.batches += 1
-
-
-def seed_cnn():
-    model = keras.Sequential()
-    for i, filters in enumerate((32, 64, 128)):
-        model.add(layers.Conv2D(filters, 3, activation="relu", **({"input_shape": (28, 28, 1)} if i == 0 else {})))
-        model.add(layers.BatchNormalization())
-        if filters != 128:
-            model.add(layers.MaxPooling2D(2))
-    model.add(layers.Flatten())
-    model.add(layers.Dense(128, activation="relu"))
-    model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(10, activation="softmax"))
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
 
 
 def main():
@@ -59,7 +49,7 @@ def main():
             with open(run + "/r/metrics.csv") as f:
                 times["plateau train"].append(sum(float(r["seconds"]) for r in csv.DictReader(f)))
         for name, callbacks in [("Python fit", []), ("Python fit + per-batch callback", [EveryBatch()])]:
-            model = seed_cnn()
+            model = build_model()
             start = time.perf_counter()
             model.fit(x, y, batch_size=128, epochs=args.epochs, validation_split=0.2, verbose=0, callbacks=callbacks)
             times[name].append(time.perf_counter() - start)

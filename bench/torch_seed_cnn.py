@@ -9,9 +9,7 @@ Needs Debian's python3-torch (apt-get install python3-torch); exits 0 with a not
   /usr/bin/python3 bench/torch_seed_cnn.py --mode throughput --steps 60 --threads 2
 """
 import argparse
-import gzip
 import os
-import struct
 import sys
 import time
 
@@ -20,25 +18,17 @@ try:
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
+
+    from fashion_mnist_idx import idx
 except ImportError:
     print("PyTorch is not installed (apt-get install python3-torch); skipping.")
     sys.exit(0)
 
-DATA = os.environ.get("PLATEAU_DATA", "/usr/share/datasets/fashion-mnist")
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw[4 + 4 * ndim:], dtype=np.uint8).reshape(dims)
-
 
 def load(split):
     prefix = "train" if split == "train" else "t10k"
-    x = idx(os.path.join(DATA, f"{prefix}-images-idx3-ubyte.gz")).astype(np.float32)[:, None] / 255.0
-    y = idx(os.path.join(DATA, f"{prefix}-labels-idx1-ubyte.gz")).astype(np.int64)
+    x = idx(f"{prefix}-images-idx3-ubyte.gz").astype(np.float32)[:, None] / 255.0
+    y = idx(f"{prefix}-labels-idx1-ubyte.gz").astype(np.int64)
     return torch.from_numpy(x), torch.from_numpy(y)
 
 
