@@ -32,11 +32,11 @@ Variable matmul(const Variable& a, const Variable& b) {
       "matmul");
 }
 
-Variable linear(const Variable& x, const Variable& w, const Variable& b) {
+Variable linear(const Variable& x, const Variable& w, const Variable& b, ops::ComputeType compute) {
   return Variable::from_op(
-      ops::linear_forward(x.value(), w.value(), value_or_empty(b)), {x, w, b},
-      [x, w, b](const Tensor& dy, const Tensor&) {
-        ops::LinearGrads g = ops::linear_backward(dy, x.value(), w.value(), b.defined());
+      ops::linear_forward(x.value(), w.value(), value_or_empty(b), compute), {x, w, b},
+      [x, w, b, compute](const Tensor& dy, const Tensor&) {
+        ops::LinearGrads g = ops::linear_backward(dy, x.value(), w.value(), b.defined(), compute);
         return std::vector<Tensor>{wants(x) ? std::move(g.dx) : Tensor(), std::move(g.dw), std::move(g.db)};
       },
       "linear");

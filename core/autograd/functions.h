@@ -12,7 +12,8 @@
 namespace plateau::fn {
 
 Variable matmul(const Variable& a, const Variable& b);                      // (M,K)·(K,N)
-Variable linear(const Variable& x, const Variable& w, const Variable& b);   // x·wᵀ + b; b may be undefined
+Variable linear(const Variable& x, const Variable& w, const Variable& b,  // x·wᵀ + b; b may be undefined
+                ops::ComputeType compute = ops::ComputeType::Float32);
 // relu=true fuses max(·, 0) into the convolution (forward and backward).
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const ops::Conv2dParams& p,
                 bool relu = false);

@@ -5,8 +5,10 @@
 
 #include "plateau/core/error.h"
 #include "plateau/core/ops/batch_split.h"
+#include "plateau/core/ops/bfloat16_operand.h"
 #include "plateau/core/ops/conv2d_one_channel.h"
 #include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/gemm_bf16.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/ops/rows.h"
 
@@ -143,6 +145,8 @@ Tensor& scratch(int which, size_t size) {
   return buffers[which];
 }
 
+bool bf16(const Conv2dParams& p) { return p.compute == ComputeType::BFloat16; }
+
 }  // namespace
 
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu) {
@@ -151,8 +155,13 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   if (has_bias)
     PLATEAU_CHECK(b.shape() == Shape({g.K}), "conv2d: bias has shape ", b.shape(), ", expected [", g.K, "]");
   Tensor y = Tensor::uninitialized(Shape{g.N, g.K, g.P, g.Q});
+  const BFloat16Operand bias(b, p.compute);  // bfloat16: the bias is rounded too, as autocast rounds every input
   if (direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p))) {
-    direct::forward(x.data(), w.data(), has_bias ? b.data() : nullptr, relu, g.N, g.H, g.W, g.K, g.R, g.S, y.data());
+    // bfloat16: the float32 sums of the rounded operands' products, which are exact
+    const BFloat16Operand xr(x, p.compute), wr(w, p.compute);
+    direct::forward(xr.data(), wr.data(), has_bias ? bias.data() : nullptr, relu, g.N, g.H, g.W, g.K, g.R, g.S,
+                    y.data());
+    round_result(y, p.compute);  // rounding keeps the sign, so it commutes with the fused ReLU
     return y;
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
@@ -163,17 +172,22 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
     float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
     for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
-    view(out, g.K, cols).noalias() = view(w.data(), g.K, g.rows()) * view(col, g.rows(), cols);
+    if (bf16(p)) {
+      gemm_bf16(false, false, g.K, cols, g.rows(), w.data(), g.rows(), col, cols, out, cols);
+    } else {
+      view(out, g.K, cols).noalias() = view(w.data(), g.K, g.rows()) * view(col, g.rows(), cols);
+    }
     for (int64_t n = n0; n < n1; ++n)  // (K, group·PQ) -> y[n] (K, PQ), with bias and ReLU fused
       for (int64_t k = 0; k < g.K; ++k) {
-        const float bias = has_bias ? b[k] : 0.0f;
+        const float add = has_bias ? (*bias)[k] : 0.0f;
         const float* src = out + k * cols + (n - n0) * PQ;
         float* dst = y.data() + (n * g.K + k) * PQ;
         if (relu) {
-          for (int64_t j = 0; j < PQ; ++j) dst[j] = std::max(src[j] + bias, 0.0f);
+          for (int64_t j = 0; j < PQ; ++j) dst[j] = std::max(src[j] + add, 0.0f);
         } else {
-          for (int64_t j = 0; j < PQ; ++j) dst[j] = src[j] + bias;
+          for (int64_t j = 0; j < PQ; ++j) dst[j] = src[j] + add;
         }
+        if (bf16(p)) round_to_bfloat16(dst, PQ);
       }
   });
   return y;
@@ -197,11 +211,13 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   }
   // a one-channel first layer's weight gradient comes from the direct kernel; im2col + GEMM otherwise
   const bool direct_weights = direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p));
-  if (direct_weights)
+  if (direct_weights) {
+    const BFloat16Operand dyr(dy, p.compute), xr(x, p.compute);
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
-      direct::backward_weights(dy.data(), x.data(), relu_output ? relu_output->data() : nullptr, n0, n1, g.H, g.W,
+      direct::backward_weights(dyr.data(), xr.data(), relu_output ? relu_output->data() : nullptr, n0, n1, g.H, g.W,
                                g.K, g.R, g.S, dw_parts[s].data(), has_bias ? db_parts[s].data() : nullptr);
     });
+  }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
   const auto w_mat = view(w.data(), g.K, g.rows());
   if (!direct_weights || need_dx)
@@ -219,22 +235,37 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           } else {
             rows::copy(src, PQ, dst);
           }
+          if (bf16(p)) round_to_bfloat16(dst, PQ);  // the bias gradient sums the rounded dy too
         }
       }
       const auto dy_g = view(dyg, g.K, cols);
       if (!direct_weights) {
-        view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
+        if (bf16(p)) {
+          gemm_bf16(false, true, g.K, g.rows(), cols, dyg, cols, col, cols, dw_parts[s].data(), g.rows());
+        } else {
+          view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
+        }
         if (has_bias)  // an explicit loop: Eigen's reductions vectorize differently with the buffer's alignment
           for (int64_t k = 0; k < g.K; ++k) db_parts[s][k] = static_cast<float>(sum_fixed_order(dyg + k * cols, cols));
       }
       if (need_dx) {
         float* dcol = scratch(2, static_cast<size_t>(g.rows() * cols)).data();
-        view(dcol, g.rows(), cols).noalias() = w_mat.transpose() * dy_g;
-        for (int64_t n = n0; n < n1; ++n) col2im(dcol, g, p, grads.dx.data() + n * CHW, cols, (n - n0) * PQ);
+        if (bf16(p)) {
+          gemm_bf16(true, false, g.rows(), cols, g.K, w.data(), g.rows(), dyg, cols, dcol, cols);
+        } else {
+          view(dcol, g.rows(), cols).noalias() = w_mat.transpose() * dy_g;
+        }
+        for (int64_t n = n0; n < n1; ++n) {
+          float* dx_n = grads.dx.data() + n * CHW;
+          col2im(dcol, g, p, dx_n, cols, (n - n0) * PQ);
+          if (bf16(p)) round_to_bfloat16(dx_n, CHW);
+        }
       }
     });
   add_slice_parts(dw_parts, grads.dw);
   if (has_bias) add_slice_parts(db_parts, grads.db);
+  round_result(grads.dw, p.compute);  // the whole batch's sums, then one rounding (autocast's bfloat16 weight gradient)
+  round_result(grads.db, p.compute);
   return grads;
 }
 

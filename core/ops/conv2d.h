@@ -2,6 +2,7 @@
 // 2-D convolution (cross-correlation, as PyTorch and Keras compute it) with stride and zero padding.
 // Padding may differ per side: Keras "same" pads the extra row/column at the bottom/right.
 
+#include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/tensor.h"
 
 namespace plateau::ops {
@@ -9,6 +10,9 @@ namespace plateau::ops {
 struct Conv2dParams {
   int stride_h = 1, stride_w = 1;
   int pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  // BFloat16 (the mixed_bfloat16 policy): x, w, b and, backward, dy rounded to bfloat16, sums in float32,
+  // and every result (y; dx, dw, db) rounded to bfloat16, as PyTorch's CPU autocast computes a convolution.
+  ComputeType compute = ComputeType::Float32;
 };
 
 // Output size along one axis: (in + pad_before + pad_after - kernel) / stride + 1.

@@ -192,9 +192,11 @@ Tensor matmul_forward(const Tensor& a, const Tensor& b) { return kernels().matmu
 MatmulGrads matmul_backward(const Tensor& dy, const Tensor& a, const Tensor& b) {
   return kernels().matmul_backward(dy, a, b);
 }
-Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) { return kernels().linear_forward(x, w, b); }
-LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool has_bias) {
-  return kernels().linear_backward(dy, x, w, has_bias);
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b, ComputeType compute) {
+  return kernels().linear_forward(x, w, b, compute);
+}
+LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool has_bias, ComputeType compute) {
+  return kernels().linear_backward(dy, x, w, has_bias, compute);
 }
 double measure_sgemm_gflops() { return kernels().measure_sgemm_gflops(); }
 

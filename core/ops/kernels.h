@@ -78,8 +78,8 @@ struct KernelTable {
   // matmul.h
   Tensor (*matmul_forward)(const Tensor&, const Tensor&);
   MatmulGrads (*matmul_backward)(const Tensor&, const Tensor&, const Tensor&);
-  Tensor (*linear_forward)(const Tensor&, const Tensor&, const Tensor&);
-  LinearGrads (*linear_backward)(const Tensor&, const Tensor&, const Tensor&, bool);
+  Tensor (*linear_forward)(const Tensor&, const Tensor&, const Tensor&, ComputeType);
+  LinearGrads (*linear_backward)(const Tensor&, const Tensor&, const Tensor&, bool, ComputeType);
   double (*measure_sgemm_gflops)();
   // max_pool2d.h
   MaxPool2dResult (*max_pool2d_forward)(const Tensor&, const MaxPool2dParams&);

@@ -6,7 +6,9 @@
 
 #include "plateau/core/error.h"
 #include "plateau/core/ops/batch_split.h"
+#include "plateau/core/ops/bfloat16_operand.h"
 #include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/gemm_bf16.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/random.h"
 
@@ -50,7 +52,7 @@ MatmulGrads matmul_backward(const Tensor& dy, const Tensor& a, const Tensor& b) 
   return g;
 }
 
-Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b, ComputeType compute) {
   check_matrix(x, "linear", "input");
   check_matrix(w, "linear", "weight");
   const int64_t N = x.dim(0), I = x.dim(1), O = w.dim(0);
@@ -59,33 +61,56 @@ Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
   const bool has_bias = !b.empty();
   if (has_bias)
     PLATEAU_CHECK(b.shape() == Shape({O}), "linear: bias has shape ", b.shape(), ", expected [", O, "]");
-  Tensor y(Shape{N, O});
+  const bool bf16 = compute == ComputeType::BFloat16;
+  const BFloat16Operand bias(b, compute);
+  Tensor y = Tensor::uninitialized(Shape{N, O});
   // Rows are samples: slices restart at each shard (batch_split.h), so that a sample's row comes from a
   // product of the same shape, and so the same bits, however the batch is spread.
   for_each_sample_slice(sample_slices(N, kRowSlice), [&](int64_t, int64_t r0, int64_t r1) {
     auto out = view(y.data() + r0 * O, r1 - r0, O);
-    out.noalias() = view(x.data() + r0 * I, r1 - r0, I) * view(w.data(), O, I).transpose();
-    if (has_bias) out.rowwise() += view(b.data(), 1, O).row(0);
+    if (bf16) {
+      gemm_bf16(false, true, r1 - r0, O, I, x.data() + r0 * I, I, w.data(), I, out.data(), O);
+    } else {
+      out.noalias() = view(x.data() + r0 * I, r1 - r0, I) * view(w.data(), O, I).transpose();
+    }
+    if (has_bias) out.rowwise() += view(bias.data(), 1, O).row(0);
+    if (bf16) round_to_bfloat16(out.data(), (r1 - r0) * O);
   });
   return y;
 }
 
-LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool has_bias) {
+LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool has_bias, ComputeType compute) {
   const int64_t N = x.dim(0), I = x.dim(1), O = w.dim(0);
   PLATEAU_CHECK(dy.shape() == Shape({N, O}), "linear_backward: dy has shape ", dy.shape(), ", expected [", N, ",", O,
                 "]");
-  LinearGrads g{Tensor(Shape{N, I}), Tensor(Shape{O, I}), has_bias ? Tensor(Shape{O}) : Tensor()};
+  const bool bf16 = compute == ComputeType::BFloat16;
+  const BFloat16Operand dyr(dy, compute);  // bfloat16: the bias gradient sums the rounded dy too
+  // Every element of these is written below: no zero fill.
+  LinearGrads g{Tensor::uninitialized(Shape{N, I}), Tensor(Shape{O, I}), has_bias ? Tensor(Shape{O}) : Tensor()};
   const std::vector<SampleSlice> slices = sample_slices(N, kRowSlice);  // rows are samples (batch_split.h)
-  std::vector<Tensor> dw_parts(slices.size(), Tensor(Shape{O, I}));
-  std::vector<Tensor> db_parts(has_bias ? slices.size() : 0, Tensor(Shape{O}));
+  std::vector<Tensor> dw_parts, db_parts;
+  for (size_t s = 0; s < slices.size(); ++s) {
+    dw_parts.push_back(Tensor::uninitialized(Shape{O, I}));
+    if (has_bias) db_parts.push_back(Tensor::uninitialized(Shape{O}));
+  }
   for_each_sample_slice(slices, [&](int64_t s, int64_t r0, int64_t r1) {
-    auto dy_rows = view(dy.data() + r0 * O, r1 - r0, O);
-    view(g.dx.data() + r0 * I, r1 - r0, I).noalias() = dy_rows * view(w.data(), O, I);
-    view(dw_parts[s].data(), O, I).noalias() = dy_rows.transpose() * view(x.data() + r0 * I, r1 - r0, I);
+    const int64_t rows = r1 - r0;
+    auto dy_rows = view(dyr.data() + r0 * O, rows, O);
+    float* dx = g.dx.data() + r0 * I;
+    if (bf16) {
+      gemm_bf16(false, false, rows, I, O, dyr.data() + r0 * O, O, w.data(), I, dx, I);
+      round_to_bfloat16(dx, rows * I);
+      gemm_bf16(true, false, O, I, rows, dyr.data() + r0 * O, O, x.data() + r0 * I, I, dw_parts[s].data(), I);
+    } else {
+      view(dx, rows, I).noalias() = dy_rows * view(w.data(), O, I);
+      view(dw_parts[s].data(), O, I).noalias() = dy_rows.transpose() * view(x.data() + r0 * I, rows, I);
+    }
     if (has_bias) view(db_parts[s].data(), 1, O).row(0) = dy_rows.colwise().sum();
   });
   add_slice_parts(dw_parts, g.dw);
   if (has_bias) add_slice_parts(db_parts, g.db);
+  round_result(g.dw, compute);  // the whole batch's sums, then one rounding (autocast's bfloat16 weight gradient)
+  round_result(g.db, compute);
   return g;
 }
 
