@@ -15,6 +15,16 @@ namespace plateau::fn {
 namespace {
 
 bool wants(const Variable& v) { return v.defined() && v.requires_grad(); }
+
+// The gradients of an op's inputs, in order, moved into the vector: a braced list would copy every one
+// (std::initializer_list holds const elements), a full copy of each gradient on every backward step.
+template <typename... Grads>
+std::vector<Tensor> gradients(Grads&&... g) {
+  std::vector<Tensor> out;
+  out.reserve(sizeof...(g));
+  (out.push_back(std::forward<Grads>(g)), ...);
+  return out;
+}
 const Tensor& value_or_empty(const Variable& v) {
   static const Tensor kEmpty;
   return v.defined() ? v.value() : kEmpty;
@@ -27,7 +37,7 @@ Variable matmul(const Variable& a, const Variable& b) {
       ops::matmul_forward(a.value(), b.value()), {a, b},
       [a, b](const Tensor& dy, const Tensor&) {
         ops::MatmulGrads g = ops::matmul_backward(dy, a.value(), b.value());
-        return std::vector<Tensor>{std::move(g.da), std::move(g.db)};
+        return gradients(std::move(g.da), std::move(g.db));
       },
       "matmul");
 }
@@ -37,7 +47,7 @@ Variable linear(const Variable& x, const Variable& w, const Variable& b, ops::Co
       ops::linear_forward(x.value(), w.value(), value_or_empty(b), compute), {x, w, b},
       [x, w, b, compute](const Tensor& dy, const Tensor&) {
         ops::LinearGrads g = ops::linear_backward(dy, x.value(), w.value(), b.defined(), compute);
-        return std::vector<Tensor>{wants(x) ? std::move(g.dx) : Tensor(), std::move(g.dw), std::move(g.db)};
+        return gradients(wants(x) ? std::move(g.dx) : Tensor(), std::move(g.dw), std::move(g.db));
       },
       "linear");
 }
@@ -48,7 +58,7 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const o
       [x, w, b, p, relu](const Tensor& dy, const Tensor& y) {
         // fused ReLU: the gradient passes where the output y is positive
         ops::Conv2dGrads g = ops::conv2d_backward(dy, x.value(), w.value(), p, b.defined(), wants(x), relu ? &y : nullptr);
-        return std::vector<Tensor>{std::move(g.dx), std::move(g.dw), std::move(g.db)};
+        return gradients(std::move(g.dx), std::move(g.dw), std::move(g.db));
       },
       relu ? "conv2d_relu" : "conv2d");
 }
@@ -60,7 +70,7 @@ Variable max_pool2d(const Variable& x, const ops::MaxPool2dParams& p) {
   return Variable::from_op(
       std::move(r.y), {x},
       [argmax, x_shape](const Tensor& dy, const Tensor&) {
-        return std::vector<Tensor>{ops::max_pool2d_backward(dy, *argmax, x_shape)};
+        return gradients(ops::max_pool2d_backward(dy, *argmax, x_shape));
       },
       "max_pool2d");
 }
@@ -76,7 +86,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
       [x, gamma, beta, saved](const Tensor& dy, const Tensor&) {
         ops::BatchNormGrads g = ops::batch_norm_backward_train(dy, x.value(), value_or_empty(gamma),
                                                                value_or_empty(beta), saved->first, saved->second);
-        return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
+        return gradients(std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta));
       },
       "batch_norm");
 }
@@ -90,7 +100,7 @@ Variable batch_norm_inference(const Variable& x, const Variable& gamma, const Va
       [x, gamma, beta, running_mean, running_var, eps](const Tensor& dy, const Tensor&) {
         ops::BatchNormGrads g = ops::batch_norm_backward_infer(dy, x.value(), value_or_empty(gamma),
                                                                value_or_empty(beta), running_mean, running_var, eps);
-        return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
+        return gradients(std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta));
       },
       "batch_norm_inference");
 }
@@ -111,7 +121,7 @@ Variable batch_norm_max_pool2d(const Variable& x, const Variable& gamma, const V
       [x, gamma, beta, saved](const Tensor& dy, const Tensor&) {
         ops::BatchNormGrads g = ops::batch_norm_max_pool2d_backward_train(
             dy, saved->argmax, x.value(), value_or_empty(gamma), value_or_empty(beta), saved->mean, saved->invstd);
-        return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
+        return gradients(std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta));
       },
       "batch_norm_max_pool2d");
 }
@@ -127,7 +137,7 @@ Variable batch_norm_inference_max_pool2d(const Variable& x, const Variable& gamm
       [x, gamma, beta, argmax, running_mean, running_var, eps](const Tensor& dy, const Tensor&) {
         ops::BatchNormGrads g = ops::batch_norm_max_pool2d_backward_infer(
             dy, *argmax, x.value(), value_or_empty(gamma), value_or_empty(beta), running_mean, running_var, eps);
-        return std::vector<Tensor>{std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta)};
+        return gradients(std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta));
       },
       "batch_norm_inference_max_pool2d");
 }
@@ -137,7 +147,7 @@ Variable dropout(const Variable& x, double rate, Rng& rng) {
   auto mask = std::make_shared<Tensor>(std::move(r.mask));
   return Variable::from_op(
       std::move(r.y), {x},
-      [mask](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{ops::dropout_backward(dy, *mask)}; }, "dropout");
+      [mask](const Tensor& dy, const Tensor&) { return gradients(ops::dropout_backward(dy, *mask)); }, "dropout");
 }
 
 // An activation whose backward needs only its output y, saved once in the closure.
@@ -146,7 +156,7 @@ Variable unary_from_output(const Variable& x, Tensor (*forward)(const Tensor&),
   auto y = std::make_shared<Tensor>(forward(x.value()));
   Tensor out = *y;
   return Variable::from_op(
-      std::move(out), {x}, [y, backward](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{backward(dy, *y)}; }, op);
+      std::move(out), {x}, [y, backward](const Tensor& dy, const Tensor&) { return gradients(backward(dy, *y)); }, op);
 }
 
 Variable relu(const Variable& x) { return unary_from_output(x, ops::relu_forward, ops::relu_backward, "relu"); }
@@ -167,7 +177,7 @@ Variable softmax_cross_entropy(const Variable& logits, const Tensor& target) {
   return Variable::from_op(
       std::move(r.loss), {logits},
       [probs, target](const Tensor& dloss, const Tensor&) {
-        return std::vector<Tensor>{ops::softmax_cross_entropy_backward(dloss.item(), *probs, target)};
+        return gradients(ops::softmax_cross_entropy_backward(dloss.item(), *probs, target));
       },
       "softmax_cross_entropy");
 }
@@ -178,7 +188,7 @@ Variable sparse_softmax_cross_entropy(const Variable& logits, const std::vector<
   return Variable::from_op(
       std::move(r.loss), {logits},
       [probs, labels](const Tensor& dloss, const Tensor&) {
-        return std::vector<Tensor>{ops::sparse_softmax_cross_entropy_backward(dloss.item(), *probs, labels)};
+        return gradients(ops::sparse_softmax_cross_entropy_backward(dloss.item(), *probs, labels));
       },
       "sparse_softmax_cross_entropy");
 }
@@ -187,7 +197,7 @@ Variable crossentropy_from_probs(const Variable& probs, const Tensor& target) {
   return Variable::from_op(
       ops::crossentropy_from_probs_forward(probs.value(), target), {probs},
       [probs, target](const Tensor& dloss, const Tensor&) {
-        return std::vector<Tensor>{ops::crossentropy_from_probs_backward(dloss.item(), probs.value(), target)};
+        return gradients(ops::crossentropy_from_probs_backward(dloss.item(), probs.value(), target));
       },
       "crossentropy_from_probs");
 }
@@ -196,7 +206,7 @@ Variable mse(const Variable& prediction, const Tensor& target) {
   return Variable::from_op(
       ops::mse_forward(prediction.value(), target), {prediction},
       [prediction, target](const Tensor& dloss, const Tensor&) {
-        return std::vector<Tensor>{ops::mse_backward(dloss.item(), prediction.value(), target)};
+        return gradients(ops::mse_backward(dloss.item(), prediction.value(), target));
       },
       "mse");
 }
@@ -204,15 +214,15 @@ Variable mse(const Variable& prediction, const Tensor& target) {
 Variable add(const Variable& a, const Variable& b) {
   return Variable::from_op(
       ops::add_forward(a.value(), b.value()), {a, b},
-      [](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{dy, dy}; }, "add");
+      [](const Tensor& dy, const Tensor&) { return gradients(dy, dy); }, "add");
 }
 
 Variable mul(const Variable& a, const Variable& b) {
   return Variable::from_op(
       ops::mul_forward(a.value(), b.value()), {a, b},
       [a, b](const Tensor& dy, const Tensor&) {
-        return std::vector<Tensor>{wants(a) ? ops::mul_forward(dy, b.value()) : Tensor(),
-                                   wants(b) ? ops::mul_forward(dy, a.value()) : Tensor()};
+        return gradients(wants(a) ? ops::mul_forward(dy, b.value()) : Tensor(),
+                                   wants(b) ? ops::mul_forward(dy, a.value()) : Tensor());
       },
       "mul");
 }
@@ -221,7 +231,7 @@ Variable sum(const Variable& x) {
   const Shape shape = x.shape();
   return Variable::from_op(
       ops::sum_forward(x.value()), {x},
-      [shape](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{ops::fill_like(shape, dy.item())}; }, "sum");
+      [shape](const Tensor& dy, const Tensor&) { return gradients(ops::fill_like(shape, dy.item())); }, "sum");
 }
 
 Variable mean(const Variable& x) {
@@ -229,8 +239,8 @@ Variable mean(const Variable& x) {
   return Variable::from_op(
       ops::mean_forward(x.value()), {x},
       [shape](const Tensor& dy, const Tensor&) {
-        return std::vector<Tensor>{
-            ops::fill_like(shape, static_cast<float>(dy.item() / static_cast<double>(shape.numel())))};
+        return gradients(
+            ops::fill_like(shape, static_cast<float>(dy.item() / static_cast<double>(shape.numel()))));
       },
       "mean");
 }
@@ -238,7 +248,7 @@ Variable mean(const Variable& x) {
 Variable reshape(const Variable& x, const Shape& shape) {
   const Shape from = x.shape();
   return Variable::from_op(
-      x.value().reshaped(shape), {x}, [from](const Tensor& dy, const Tensor&) { return std::vector<Tensor>{dy.reshaped(from)}; },
+      x.value().reshaped(shape), {x}, [from](const Tensor& dy, const Tensor&) { return gradients(dy.reshaped(from)); },
       "reshape");
 }
 
