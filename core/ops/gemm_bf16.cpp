@@ -49,39 +49,92 @@ bool amx_available() {
   return available;
 }
 
-// The two bfloat16 values (lo, hi) in one 32-bit word, lo in the low half: AMX's pair layout.
-inline uint32_t pair(float lo, float hi) {
-  return static_cast<uint32_t>(bfloat16_bits(lo)) | (static_cast<uint32_t>(bfloat16_bits(hi)) << 16);
+// The packed operands are cut into tiles of 16 rows of 16 words (1 KB, contiguous: AMX loads them with a
+// 64-byte stride), each word two bfloat16 values, the first in the low half. Left operand (it, kb): rows
+// i = 16·it … of op(A), words kp = 16·kb …, word (i, kp) = (op(A)[i][2kp], op(A)[i][2kp+1]). Right
+// operand (jt, kb), AMX's "VNNI" layout: rows kp = 16·kb …, words j = 16·jt …, word (kp, j) =
+// (op(B)[2kp][j], op(B)[2kp+1][j]). Zero past the matrices' ends.
+constexpr int64_t kTileWords = 256;
+
+// 16 floats -> their bfloat16 bits (bfloat16_bits, vectorized) in the upper half of each 32-bit lane.
+inline __m512i bfloat16_upper(__m512 v) {
+  const __m512i u = _mm512_castps_si512(v);
+  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+  const __m512i rounded = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb);
+  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)),
+                                                _mm512_set1_epi32(0x7f800000));
+  return _mm512_mask_mov_epi32(rounded, nan, _mm512_set1_epi32(0x7fc00000));
 }
 
-// A as AMX wants its left operand: Mp×Kp bfloat16 row-major, zero past M and K. Stored as pairs of k.
+inline __mmask16 first(int64_t n) { return n >= 16 ? __mmask16(0xffff) : n <= 0 ? 0 : __mmask16((1u << n) - 1); }
+
+// 16 words (lo[c], hi[c]) for c < n from two rows; a null row reads as zeros.
+inline __m512i interleaved_words(const float* lo, const float* hi, int64_t n) {
+  const __m512 a = lo ? _mm512_maskz_loadu_ps(first(n), lo) : _mm512_setzero_ps();
+  const __m512 b = hi ? _mm512_maskz_loadu_ps(first(n), hi) : _mm512_setzero_ps();
+  return _mm512_or_si512(_mm512_srli_epi32(bfloat16_upper(a), 16),
+                         _mm512_and_si512(bfloat16_upper(b), _mm512_set1_epi32(static_cast<int>(0xffff0000u))));
+}
+
+// 16 words (row[2t], row[2t+1]) for the first n ≤ 32 values of a row.
+inline __m512i adjacent_words(const float* row, int64_t n) {
+  const __m512i u0 = bfloat16_upper(_mm512_maskz_loadu_ps(first(n), row));
+  const __m512i u1 = bfloat16_upper(_mm512_maskz_loadu_ps(first(n - 16), row + 16));
+  // the upper 16-bit halves of u0's and u1's lanes, in order: 16-bit elements 1, 3, …, 63 of (u0, u1)
+  alignas(64) static const uint16_t odd[32] = {1,  3,  5,  7,  9,  11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31,
+                                               33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63};
+  return _mm512_permutex2var_epi16(u0, _mm512_load_si512(odd), u1);
+}
+
+// tile[r][c] = rows[c][r]: the 16 word vectors built along the other axis.
+inline void store_transposed(const __m512i rows[16], uint32_t* tile) {
+  alignas(64) uint32_t t[16][16];
+  for (int c = 0; c < 16; ++c) _mm512_store_si512(t[c], rows[c]);
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c) tile[r * 16 + c] = t[c][r];
+}
+
 void pack_left(bool trans, const float* A, int64_t lda, int64_t M, int64_t K, int64_t Mp, int64_t Kp, uint32_t* out) {
-  const int64_t pairs = Kp / 2;
-  for (int64_t i = 0; i < Mp; ++i)
-    for (int64_t kp = 0; kp < pairs; ++kp) {
-      const int64_t k = 2 * kp;
-      const float lo = i < M && k < K ? element(A, lda, trans, i, k) : 0.0f;
-      const float hi = i < M && k + 1 < K ? element(A, lda, trans, i, k + 1) : 0.0f;
-      out[i * pairs + kp] = pair(lo, hi);
+  const int64_t blocks = Kp / kDepth;
+  for (int64_t it = 0; it < Mp / kTile; ++it)
+    for (int64_t kb = 0; kb < blocks; ++kb) {
+      uint32_t* tile = out + (it * blocks + kb) * kTileWords;
+      const int64_t i0 = it * kTile, k0 = kb * kDepth;
+      if (!trans) {  // A (M×K): each row's 32 values give one tile row
+        for (int64_t r = 0; r < kTile; ++r)
+          _mm512_storeu_si512(tile + r * 16, i0 + r < M ? adjacent_words(A + (i0 + r) * lda + k0, K - k0)
+                                                       : _mm512_setzero_si512());
+      } else {  // A stored K×M: rows k, k+1 give one tile column
+        __m512i cols[16];
+        for (int64_t c = 0; c < kTile; ++c) {
+          const int64_t k = k0 + 2 * c;
+          cols[c] = interleaved_words(k < K ? A + k * lda + i0 : nullptr, k + 1 < K ? A + (k + 1) * lda + i0 : nullptr,
+                                      M - i0);
+        }
+        store_transposed(cols, tile);
+      }
     }
 }
 
-// B as AMX wants its right operand ("VNNI" layout): Kp/2 rows of Np words, word (kp, j) holding
-// op(B)[2kp][j] and op(B)[2kp+1][j]; zero past K and N.
 void pack_right(bool trans, const float* B, int64_t ldb, int64_t K, int64_t N, int64_t Kp, int64_t Np, uint32_t* out) {
-  for (int64_t kp = 0; kp < Kp / 2; ++kp) {
-    const int64_t k = 2 * kp;
-    uint32_t* row = out + kp * Np;
-    if (!trans && k + 1 < K) {  // two rows of B side by side: the loop vectorizes
-      const float* r0 = B + k * ldb;
-      const float* r1 = r0 + ldb;
-      for (int64_t j = 0; j < N; ++j) row[j] = pair(r0[j], r1[j]);
-    } else {
-      for (int64_t j = 0; j < N; ++j)
-        row[j] = pair(k < K ? element(B, ldb, trans, k, j) : 0.0f, k + 1 < K ? element(B, ldb, trans, k + 1, j) : 0.0f);
+  const int64_t blocks = Kp / kDepth;
+  for (int64_t jt = 0; jt < Np / kTile; ++jt)
+    for (int64_t kb = 0; kb < blocks; ++kb) {
+      uint32_t* tile = out + (jt * blocks + kb) * kTileWords;
+      const int64_t j0 = jt * kTile, k0 = kb * kDepth;
+      if (!trans) {  // B (K×N): rows k, k+1 give one tile row
+        for (int64_t r = 0; r < kTile; ++r) {
+          const int64_t k = k0 + 2 * r;
+          _mm512_storeu_si512(tile + r * 16, interleaved_words(k < K ? B + k * ldb + j0 : nullptr,
+                                                              k + 1 < K ? B + (k + 1) * ldb + j0 : nullptr, N - j0));
+        }
+      } else {  // B stored N×K: each row's 32 values give one tile column
+        __m512i cols[16];
+        for (int64_t c = 0; c < kTile; ++c)
+          cols[c] = j0 + c < N ? adjacent_words(B + (j0 + c) * ldb + k0, K - k0) : _mm512_setzero_si512();
+        store_transposed(cols, tile);
+      }
     }
-    std::fill(row + N, row + Np, 0u);
-  }
 }
 
 struct alignas(64) TileConfig {
@@ -91,8 +144,8 @@ struct alignas(64) TileConfig {
   uint8_t rows[16] = {};
 };
 
-// Cp (Mp×Np float32, row stride ldc) = Ap · Bp, in 32×32 blocks of four result tiles (tmm0-3), two left
-// tiles (tmm4-5) and two right tiles (tmm6-7); k runs in order, 32 at a time.
+// Cp (Mp×Np float32, row stride ldc) = Ap · Bp (packed as above), in 32×32 blocks of four result tiles
+// (tmm0-3), two left tiles (tmm4-5) and two right tiles (tmm6-7); k runs in order, 32 at a time.
 __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap, const uint32_t* Bp, int64_t Mp,
                                                                int64_t Np, int64_t Kp, float* Cp, int64_t ldc) {
   TileConfig config;
@@ -101,20 +154,20 @@ __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap
     config.rows[t] = kTile;
   }
   _tile_loadconfig(&config);
-  const int64_t a_stride = Kp * 2, b_stride = Np * 4, c_stride = ldc * 4;  // bytes
+  const int64_t blocks = Kp / kDepth, c_stride = ldc * 4;  // bytes
   for (int64_t i0 = 0; i0 < Mp; i0 += kBlock)
     for (int64_t j0 = 0; j0 < Np; j0 += kBlock) {
       _tile_zero(0);
       _tile_zero(1);
       _tile_zero(2);
       _tile_zero(3);
-      for (int64_t k0 = 0; k0 < Kp; k0 += kDepth) {
-        const uint32_t* a = Ap + i0 * (Kp / 2) + k0 / 2;
-        const uint32_t* b = Bp + (k0 / 2) * Np + j0;
-        _tile_loadd(4, a, a_stride);
-        _tile_loadd(5, a + kTile * (Kp / 2), a_stride);
-        _tile_loadd(6, b, b_stride);
-        _tile_loadd(7, b + kTile, b_stride);
+      const uint32_t* a = Ap + (i0 / kTile) * blocks * kTileWords;  // row tiles i0/16 and i0/16 + 1
+      const uint32_t* b = Bp + (j0 / kTile) * blocks * kTileWords;  // column tiles j0/16 and j0/16 + 1
+      for (int64_t kb = 0; kb < blocks; ++kb) {
+        _tile_loadd(4, a + kb * kTileWords, 64);
+        _tile_loadd(5, a + (blocks + kb) * kTileWords, 64);
+        _tile_loadd(6, b + kb * kTileWords, 64);
+        _tile_loadd(7, b + (blocks + kb) * kTileWords, 64);
         _tile_dpbf16ps(0, 4, 6);
         _tile_dpbf16ps(1, 4, 7);
         _tile_dpbf16ps(2, 5, 6);
