@@ -22,7 +22,8 @@ std::pair<std::unique_ptr<Model>, ImageDataset> load(const Options& o) {
   if (o.threads > 0) set_num_threads(static_cast<int>(o.threads));
   const nlohmann::json spec = o.model.empty() ? model_spec_from_weights(o.weights) : resolve_model_spec(o.model);
   auto model = build_compiled_model(
-      {.spec = spec, .input_shape = model_input_shape(spec), .seed = 0, .weights = o.weights, .loss = o.loss});
+      {.spec = spec, .input_shape = model_input_shape(spec), .seed = 0, .weights = o.weights, .loss = o.loss,
+       .dtype_policy = o.dtype_policy});
   return {std::move(model), load_data({.dir = o.data, .split = o.split, .limit = o.limit})};
 }
 

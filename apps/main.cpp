@@ -8,6 +8,7 @@
 
 #include "apps/commands.h"
 #include "apps/mpi_world.h"
+#include "apps/openmp_wait.h"
 #include "plateau/core/build_info.h"
 #include "plateau/core/error.h"
 
@@ -129,6 +130,7 @@ int run_command(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_short_openmp_spin(argv);  // may run the program again, with GOMP_SPINCOUNT set
   const MpiWorld mpi(&argc, &argv);  // under mpirun or srun: MPI starts here, and every error ends the job
   const int code = run_command(argc, argv);
   // An error on one process (exit 2 or 70) may leave the others waiting for it: end them all. The

@@ -50,6 +50,7 @@ struct Options {
   std::string init_weights, save_weights, data, input_shape = "28,28,1";
   int64_t batch_shards = 4;          // data-parallel training: shards a batch (training/data_parallel.h)
   std::string allreduce = "exact";   // exact: the same bits on any number of processes; fast: MPI_Allreduce
+  std::string dtype_policy = "float32";  // or mixed_bfloat16 (layers/dtype_policy.h)
   // Of the session: saved in run.json, free to differ on --resume.
   int64_t threads = 0;  // 0: PLATEAU_NUM_THREADS or all cores
   int64_t verbose = -1;  // -1: 1 on a terminal, else 2

@@ -177,7 +177,8 @@ std::unique_ptr<Model> model_for(const Options& o) {
                                .weights = o.init_weights,
                                .optimizer = o.optimizer,
                                .lr = o.lr,
-                               .loss = o.loss});
+                               .loss = o.loss,
+                               .dtype_policy = o.dtype_policy});
 }
 
 Options with_absolute_paths(Options o) {

@@ -7,8 +7,15 @@
     model = plateau.keras.Sequential([layers.Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)), ...])
 """
 import json as _json
+import os as _os
 
-from . import _plateau
+# A short OpenMP spin before idle threads sleep, as the plateau program asks for (apps/openmp_wait.cpp:
+# training beside another busy process ran twice as fast with it). libgomp reads this once, when the
+# extension module loads it below; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
+if "OMP_WAIT_POLICY" not in _os.environ:
+    _os.environ.setdefault("GOMP_SPINCOUNT", "5000")
+
+from . import _plateau  # noqa: E402
 from . import datasets, keras, optim
 from ._plateau import num_threads, set_num_threads
 
