@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace plateau::ops {
 
 // What a layer computes its convolutions and matrix products in: Keras' compute dtype.
@@ -29,6 +33,24 @@ inline float round_to_bfloat16(float v) {
   std::memcpy(&r, &u, sizeof r);
   return r;
 }
+
+#if defined(__AVX512F__)
+// 16 floats -> their bfloat16 bits (bfloat16_bits, vectorized) in the upper half of each 32-bit lane.
+inline __m512i bfloat16_upper(__m512 v) {
+  const __m512i u = _mm512_castps_si512(v);
+  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+  const __m512i rounded = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb);
+  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)),
+                                                _mm512_set1_epi32(0x7f800000));
+  return _mm512_mask_mov_epi32(rounded, nan, _mm512_set1_epi32(0x7fc00000));
+}
+
+// 16 floats rounded to bfloat16 (round_to_bfloat16, vectorized).
+inline __m512 round_to_bfloat16(__m512 v) {
+  return _mm512_castsi512_ps(
+      _mm512_and_si512(bfloat16_upper(v), _mm512_set1_epi32(static_cast<int>(0xffff0000u))));
+}
+#endif
 
 // p[0, n) rounded to bfloat16 in place.
 inline void round_to_bfloat16(float* p, int64_t n) {

@@ -157,11 +157,10 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   Tensor y = Tensor::uninitialized(Shape{g.N, g.K, g.P, g.Q});
   const BFloat16Operand bias(b, p.compute);  // bfloat16: the bias is rounded too, as autocast rounds every input
   if (direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p))) {
-    // bfloat16: the float32 sums of the rounded operands' products, which are exact
+    // bfloat16: the float32 sums of the rounded operands' products, which are exact, rounded as stored
     const BFloat16Operand xr(x, p.compute), wr(w, p.compute);
-    direct::forward(xr.data(), wr.data(), has_bias ? bias.data() : nullptr, relu, g.N, g.H, g.W, g.K, g.R, g.S,
-                    y.data());
-    round_result(y, p.compute);  // rounding keeps the sign, so it commutes with the fused ReLU
+    direct::forward(xr.data(), wr.data(), has_bias ? bias.data() : nullptr, relu, bf16(p), g.N, g.H, g.W, g.K, g.R,
+                    g.S, y.data());
     return y;
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
@@ -212,10 +211,10 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   // a one-channel first layer's weight gradient comes from the direct kernel; im2col + GEMM otherwise
   const bool direct_weights = direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p));
   if (direct_weights) {
-    const BFloat16Operand dyr(dy, p.compute), xr(x, p.compute);
+    const BFloat16Operand xr(x, p.compute);  // dy is rounded as the kernel reads it
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
-      direct::backward_weights(dyr.data(), xr.data(), relu_output ? relu_output->data() : nullptr, n0, n1, g.H, g.W,
-                               g.K, g.R, g.S, dw_parts[s].data(), has_bias ? db_parts[s].data() : nullptr);
+      direct::backward_weights(dy.data(), xr.data(), relu_output ? relu_output->data() : nullptr, bf16(p), n0, n1,
+                               g.H, g.W, g.K, g.R, g.S, dw_parts[s].data(), has_bias ? db_parts[s].data() : nullptr);
     });
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/parallel.h"
 
 #if defined(__AVX512F__)
@@ -24,18 +25,19 @@ constexpr int64_t kFilters = 8;  // filters computed together: 8 independent FMA
 
 // R and S are template arguments so that the per-tap arrays below live in registers.
 template <int R, int S>
-void forward_rs(const float* x, const float* w, const float* b, bool relu, int64_t N, int64_t H, int64_t W, int64_t K,
-                float* y) {
+void forward_rs(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
+                int64_t K, float* y) {
   constexpr int taps = R * S;
   const int64_t P = H - R + 1, Q = W - S + 1;
   for_each_slice(N, 8, [&](int64_t, int64_t n0, int64_t n1) {
     for (int64_t n = n0; n < n1; ++n) {
       const float* xn = x + n * H * W;
       float* yn = y + n * K * P * Q;
-      // the sum, then the bias, as the GEMM path; then the ReLU
+      // the sum, then the bias, as the GEMM path; then the ReLU (and, for bfloat16, the rounding)
       auto store = [&](__m512 v, int64_t k, int64_t i, int64_t j0, __mmask16 m) {
         if (b) v = _mm512_add_ps(v, _mm512_set1_ps(b[k]));
         if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
+        if (bf16) v = round_to_bfloat16(v);
         _mm512_mask_storeu_ps(yn + (k * P + i) * Q + j0, m, v);
       };
       for (int64_t i = 0; i < P; ++i)
@@ -71,8 +73,8 @@ void forward_rs(const float* x, const float* w, const float* b, bool relu, int64
 }
 
 template <int R, int S>
-void backward_weights_rs(const float* dy, const float* x, const float* relu_y, int64_t n0, int64_t n1, int64_t H,
-                         int64_t W, int64_t K, float* dw, float* db) {
+void backward_weights_rs(const float* dy, const float* x, const float* relu_y, bool bf16, int64_t n0, int64_t n1,
+                         int64_t H, int64_t W, int64_t K, float* dw, float* db) {
   constexpr int taps = R * S;
   const int64_t P = H - R + 1, Q = W - S + 1;
   std::fill_n(dw, K * taps, 0.0f);
@@ -92,7 +94,8 @@ void backward_weights_rs(const float* dy, const float* x, const float* relu_y, i
           if (relu_y)  // the gradient passes where the output was positive
             pass = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, relu_y + plane + i * Q + j0),
                                            _mm512_setzero_ps(), _CMP_GT_OQ);
-          const __m512 d = _mm512_maskz_loadu_ps(pass, dy + plane + i * Q + j0);
+          __m512 d = _mm512_maskz_loadu_ps(pass, dy + plane + i * Q + j0);
+          if (bf16) d = round_to_bfloat16(d);
           // software prefetch 2 KB ahead: the hardware prefetcher alone left this loop waiting on memory (3x slower)
           _mm_prefetch(reinterpret_cast<const char*>(dy + plane + i * Q + j0 + 512), _MM_HINT_T0);
           if (relu_y) _mm_prefetch(reinterpret_cast<const char*>(relu_y + plane + i * Q + j0 + 512), _MM_HINT_T0);
@@ -114,25 +117,25 @@ void backward_weights_rs(const float* dy, const float* x, const float* relu_y, i
 
 }  // namespace
 
-void forward(const float* x, const float* w, const float* b, bool relu, int64_t N, int64_t H, int64_t W, int64_t K,
-             int64_t R, int64_t S, float* y) {
-  if (R == 3 && S == 3) return forward_rs<3, 3>(x, w, b, relu, N, H, W, K, y);
-  if (R == 5 && S == 5) return forward_rs<5, 5>(x, w, b, relu, N, H, W, K, y);
+void forward(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
+             int64_t K, int64_t R, int64_t S, float* y) {
+  if (R == 3 && S == 3) return forward_rs<3, 3>(x, w, b, relu, bf16, N, H, W, K, y);
+  if (R == 5 && S == 5) return forward_rs<5, 5>(x, w, b, relu, bf16, N, H, W, K, y);
 }
 
-void backward_weights(const float* dy, const float* x, const float* relu_y, int64_t n0, int64_t n1, int64_t H,
-                      int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db) {
-  if (R == 3 && S == 3) return backward_weights_rs<3, 3>(dy, x, relu_y, n0, n1, H, W, K, dw, db);
-  if (R == 5 && S == 5) return backward_weights_rs<5, 5>(dy, x, relu_y, n0, n1, H, W, K, dw, db);
+void backward_weights(const float* dy, const float* x, const float* relu_y, bool bf16, int64_t n0, int64_t n1,
+                      int64_t H, int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db) {
+  if (R == 3 && S == 3) return backward_weights_rs<3, 3>(dy, x, relu_y, bf16, n0, n1, H, W, K, dw, db);
+  if (R == 5 && S == 5) return backward_weights_rs<5, 5>(dy, x, relu_y, bf16, n0, n1, H, W, K, dw, db);
 }
 
 #else  // without AVX-512 conv2d uses im2col + GEMM for every layer
 
 bool one_channel_direct(int64_t, int64_t, int64_t, int, int, bool) { return false; }
-void forward(const float*, const float*, const float*, bool, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-             float*) {}
-void backward_weights(const float*, const float*, const float*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-                      int64_t, float*, float*) {}
+void forward(const float*, const float*, const float*, bool, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
+             int64_t, float*) {}
+void backward_weights(const float*, const float*, const float*, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
+                      int64_t, int64_t, float*, float*) {}
 
 #endif
 

@@ -15,13 +15,15 @@ namespace plateau::ops::direct {
 // True when the direct kernels apply (and were compiled in: they need AVX-512).
 bool one_channel_direct(int64_t C, int64_t R, int64_t S, int stride_h, int stride_w, bool padded);
 
-// y (N,K,P,Q) = x (N,1,H,W) ⋆ w (K,1,R,S) + b, then ReLU when asked; b may be null.
-void forward(const float* x, const float* w, const float* b, bool relu, int64_t N, int64_t H, int64_t W, int64_t K,
-             int64_t R, int64_t S, float* y);
+// y (N,K,P,Q) = x (N,1,H,W) ⋆ w (K,1,R,S) + b, then ReLU when asked, then rounded to bfloat16 when bf16;
+// b may be null.
+void forward(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
+             int64_t K, int64_t R, int64_t S, float* y);
 
 // Weight and bias gradients for the images [n0, n1): dw (K·R·S) and db (K, or null) are overwritten with this
-// slice's sums. relu_y, when given, masks dy where the forward output was not positive.
-void backward_weights(const float* dy, const float* x, const float* relu_y, int64_t n0, int64_t n1, int64_t H,
-                      int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db);
+// slice's sums. relu_y, when given, masks dy where the forward output was not positive; bf16 rounds each dy
+// to bfloat16 as it is read.
+void backward_weights(const float* dy, const float* x, const float* relu_y, bool bf16, int64_t n0, int64_t n1,
+                      int64_t H, int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db);
 
 }  // namespace plateau::ops::direct

@@ -155,13 +155,13 @@ namespace direct {
 bool one_channel_direct(int64_t C, int64_t R, int64_t S, int stride_h, int stride_w, bool padded) {
   return kernels().one_channel_direct(C, R, S, stride_h, stride_w, padded);
 }
-void forward(const float* x, const float* w, const float* b, bool relu, int64_t N, int64_t H, int64_t W, int64_t K,
-             int64_t R, int64_t S, float* y) {
-  kernels().direct_forward(x, w, b, relu, N, H, W, K, R, S, y);
+void forward(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
+             int64_t K, int64_t R, int64_t S, float* y) {
+  kernels().direct_forward(x, w, b, relu, bf16, N, H, W, K, R, S, y);
 }
-void backward_weights(const float* dy, const float* x, const float* relu_y, int64_t n0, int64_t n1, int64_t H,
-                      int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db) {
-  kernels().direct_backward_weights(dy, x, relu_y, n0, n1, H, W, K, R, S, dw, db);
+void backward_weights(const float* dy, const float* x, const float* relu_y, bool bf16, int64_t n0, int64_t n1,
+                      int64_t H, int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db) {
+  kernels().direct_backward_weights(dy, x, relu_y, bf16, n0, n1, H, W, K, R, S, dw, db);
 }
 }  // namespace direct
 

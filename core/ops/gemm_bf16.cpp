@@ -56,16 +56,6 @@ bool amx_available() {
 // (op(B)[2kp][j], op(B)[2kp+1][j]). Zero past the matrices' ends.
 constexpr int64_t kTileWords = 256;
 
-// 16 floats -> their bfloat16 bits (bfloat16_bits, vectorized) in the upper half of each 32-bit lane.
-inline __m512i bfloat16_upper(__m512 v) {
-  const __m512i u = _mm512_castps_si512(v);
-  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb);
-  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)),
-                                                _mm512_set1_epi32(0x7f800000));
-  return _mm512_mask_mov_epi32(rounded, nan, _mm512_set1_epi32(0x7fc00000));
-}
-
 inline __mmask16 first(int64_t n) { return n >= 16 ? __mmask16(0xffff) : n <= 0 ? 0 : __mmask16((1u << n) - 1); }
 
 // 16 words (lo[c], hi[c]) for c < n from two rows; a null row reads as zeros.

@@ -56,9 +56,9 @@ struct KernelTable {
   Conv2dGrads (*conv2d_backward)(const Tensor&, const Tensor&, const Tensor&, const Conv2dParams&, bool, bool,
                                  const Tensor*);
   bool (*one_channel_direct)(int64_t, int64_t, int64_t, int, int, bool);
-  void (*direct_forward)(const float*, const float*, const float*, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
-                         int64_t, float*);
-  void (*direct_backward_weights)(const float*, const float*, const float*, int64_t, int64_t, int64_t, int64_t,
+  void (*direct_forward)(const float*, const float*, const float*, bool, bool, int64_t, int64_t, int64_t, int64_t,
+                         int64_t, int64_t, float*);
+  void (*direct_backward_weights)(const float*, const float*, const float*, bool, int64_t, int64_t, int64_t, int64_t,
                                   int64_t, int64_t, int64_t, float*, float*);
   // crossentropy.h
   Tensor (*crossentropy_from_probs_forward)(const Tensor&, const Tensor&);
