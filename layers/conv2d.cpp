@@ -51,17 +51,22 @@ nlohmann::json Conv2D::config() const {
           {"bias_initializer", o.bias_initializer}};
 }
 
+ops::Conv2dParams Conv2D::with_policy(ops::Conv2dParams p) const {
+  p.compute = compute_type();
+  return p;
+}
+
 Variable Conv2D::convolve(const Variable& x) {
   check_built("forward");
   PLATEAU_CHECK(x.shape().rank() == 4, "Conv2D '", name(), "' expects (N,C,H,W) input, got shape ", x.shape());
-  return fn::conv2d(x, weight_, bias_, params_);
+  return fn::conv2d(x, weight_, bias_, with_policy(params_));
 }
 
 Variable Conv2D::forward(const Variable& x) {
   if (options_.activation == "relu") {  // fused into the convolution kernel
     check_built("forward");
     PLATEAU_CHECK(x.shape().rank() == 4, "Conv2D '", name(), "' expects (N,C,H,W) input, got shape ", x.shape());
-    return fn::conv2d(x, weight_, bias_, params_, /*relu=*/true);
+    return fn::conv2d(x, weight_, bias_, with_policy(params_), /*relu=*/true);
   }
   return apply_activation(options_.activation, convolve(x));
 }

@@ -40,6 +40,7 @@ class Conv2D : public Layer {
 
  private:
   Variable convolve(const Variable& x);
+  ops::Conv2dParams with_policy(ops::Conv2dParams p) const;  // the compute type of the layer's dtype policy
 
   Conv2DOptions options_;
   ops::Conv2dParams params_;

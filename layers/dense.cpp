@@ -36,7 +36,7 @@ Variable Dense::affine(const Variable& x) {
   check_built("forward");
   PLATEAU_CHECK(x.shape().rank() == 2, "Dense '", name(), "' expects (N,features) input, got shape ", x.shape(),
                 x.shape().rank() == 4 ? " (add a Flatten layer before it)" : "");
-  return fn::linear(x, weight_, bias_);
+  return fn::linear(x, weight_, bias_, compute_type());
 }
 
 Variable Dense::forward(const Variable& x) { return apply_activation(options_.activation, affine(x)); }

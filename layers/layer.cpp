@@ -4,6 +4,11 @@
 
 namespace plateau {
 
+void Layer::set_dtype_policy(const std::string& policy) {
+  check_dtype_policy(policy);
+  dtype_policy_ = policy;
+}
+
 void Layer::check_built(const char* what) const {
   PLATEAU_CHECK(built_, type(), " '", name_, "': ", what, " before the layer was built");
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "plateau/core/random.h"
+#include "plateau/layers/dtype_policy.h"
 #include "plateau/layers/module.h"
 
 namespace plateau {
@@ -34,16 +35,21 @@ class Layer : public Module {
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   bool built() const { return built_; }
+  // The layer's dtype policy (dtype_policy.h): the global one when the layer was made, unless set.
+  const std::string& dtype_policy() const { return dtype_policy_; }
+  void set_dtype_policy(const std::string& policy);
 
  protected:
   void mark_built() { built_ = true; }
   void check_built(const char* what) const;
   // The per-sample input shape must have `rank` axes; the error names the layer and the shape.
   void check_input_rank(const Shape& input, int64_t rank, const char* expected) const;
+  ops::ComputeType compute_type() const { return compute_type_of(dtype_policy_); }
 
  private:
   std::string name_;
   bool built_ = false;
+  std::string dtype_policy_ = plateau::dtype_policy();
 };
 
 }  // namespace plateau

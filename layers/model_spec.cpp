@@ -173,18 +173,23 @@ std::unique_ptr<Layer> layer_from_spec(const json& spec) {
   return SpecArgs(spec, type).build([&](const SpecArgs& a) {
     std::unique_ptr<Layer> layer = e->make(a);
     if (const std::string name = a.text("name", ""); !name.empty()) layer->set_name(name);
+    if (const std::string dtype = a.text("dtype", ""); !dtype.empty()) layer->set_dtype_policy(dtype);  // Keras' own
     return layer;
   });
 }
 
-std::unique_ptr<Sequential> build_model(const json& spec, const Shape& input_shape_keras, uint64_t seed) {
+std::unique_ptr<Sequential> build_model(const json& spec, const Shape& input_shape_keras, uint64_t seed,
+                                        const std::string& dtype_policy) {
+  if (!dtype_policy.empty()) check_dtype_policy(dtype_policy);
   PLATEAU_CHECK(spec.is_object() && spec.contains("layers") && spec["layers"].is_array(),
                 "model spec needs a \"layers\" list");
   auto model = std::make_unique<Sequential>();
   size_t i = 0;
   for (const json& layer : spec["layers"]) {
     try {
-      model->add(layer_from_spec(layer));
+      std::unique_ptr<Layer> made = layer_from_spec(layer);
+      if (!dtype_policy.empty() && !layer.contains("dtype")) made->set_dtype_policy(dtype_policy);
+      model->add(std::move(made));
     } catch (const Error& e) {
       throw Error(cat("model spec layer ", i, ": ", e.what()));
     }

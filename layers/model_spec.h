@@ -29,7 +29,9 @@ Shape model_input_shape(const nlohmann::json& spec, const Shape& fallback = Shap
 // One layer from its spec object; unknown types and arguments are errors listing the valid ones.
 std::unique_ptr<Layer> layer_from_spec(const nlohmann::json& spec);
 
-// Builds the model for a per-sample input shape in Keras order (H,W,C) or (F).
-std::unique_ptr<Sequential> build_model(const nlohmann::json& spec, const Shape& input_shape_keras, uint64_t seed);
+// Builds the model for a per-sample input shape in Keras order (H,W,C) or (F). A dtype policy
+// (dtype_policy.h) applies to every layer whose spec names none; "" leaves them the global policy.
+std::unique_ptr<Sequential> build_model(const nlohmann::json& spec, const Shape& input_shape_keras, uint64_t seed,
+                                        const std::string& dtype_policy = "");
 
 }  // namespace plateau

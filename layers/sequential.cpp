@@ -104,7 +104,11 @@ bool Sequential::ends_with_softmax() const { return !layers_.empty() && layers_.
 
 nlohmann::json Sequential::spec() const {
   nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : layers_) layers.push_back(l->config());
+  for (const auto& l : layers_) {
+    nlohmann::json c = l->config();
+    if (l->dtype_policy() != "float32") c["dtype"] = l->dtype_policy();
+    layers.push_back(std::move(c));
+  }
   nlohmann::json j{{"layers", layers}};
   if (input_shape_.rank() > 0) j["input_shape"] = internal_to_keras(input_shape_).dims();
   return j;

@@ -17,7 +17,7 @@ ImageDataset load_data(const DataOptions& o) {
 }
 
 std::unique_ptr<Model> build_compiled_model(const ModelOptions& o) {
-  auto net = build_model(o.spec, o.input_shape, o.seed);
+  auto net = build_model(o.spec, o.input_shape, o.seed, o.dtype_policy);
   if (!o.weights.empty()) load_weights(*net, o.weights);
   std::unique_ptr<Optimizer> optimizer;
   if (!o.optimizer.is_null()) optimizer = make_optimizer(o.optimizer, net->parameters(), o.lr);

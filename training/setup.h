@@ -34,6 +34,7 @@ struct ModelOptions {
   nlohmann::json optimizer = nullptr;       // an optimizer spec; null = none (evaluate, predict)
   std::optional<double> lr = std::nullopt;  // overrides the optimizer spec's lr / learning_rate
   std::string loss = "sparse_categorical_crossentropy";
+  std::string dtype_policy = "float32";     // or mixed_bfloat16, for every layer whose spec names none
 };
 
 std::unique_ptr<Model> build_compiled_model(const ModelOptions& options);

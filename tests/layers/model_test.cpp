@@ -9,6 +9,7 @@
 #include "tests/support/error_of.h"
 #include "plateau/core/io/atomic_file.h"
 #include "plateau/core/io/safetensors.h"
+#include "plateau/core/ops/bfloat16.h"
 #include "plateau/layers/conv2d.h"
 #include "plateau/layers/dense.h"
 #include "plateau/layers/flatten.h"
@@ -127,6 +128,59 @@ TEST(Sequential, FusedBatchNormPoolStepsEqualLayerByLayer) {
   const StateDict a = plain->state_dict(), b = fused->state_dict();  // includes the running statistics
   for (size_t k = 0; k < a.size(); ++k)
     EXPECT_EQ(0, std::memcmp(a[k].second.data(), b[k].second.data(), 4 * a[k].second.numel())) << a[k].first;
+}
+
+// Keras' dtype policies: a build-wide policy, a layer's own "dtype" over it, kept by spec(); under
+// mixed_bfloat16 a Dense layer's output is on the bfloat16 grid and differs from float32's.
+TEST(DtypePolicy, ModelPolicyLayerOverrideAndSpecRoundTrip) {
+  nlohmann::json spec = named_model_spec("seed-cnn");
+  spec["layers"].back()["dtype"] = "float32";  // Keras' advice: the output layer in float32
+  auto mixed = build_model(spec, {28, 28, 1}, 3, "mixed_bfloat16");
+  const auto& layers = mixed->layers();
+  for (size_t i = 0; i + 1 < layers.size(); ++i) EXPECT_EQ(layers[i]->dtype_policy(), "mixed_bfloat16") << i;
+  EXPECT_EQ(layers.back()->dtype_policy(), "float32");
+  const nlohmann::json saved = mixed->spec();
+  EXPECT_EQ(saved["layers"][0]["dtype"], "mixed_bfloat16");
+  EXPECT_FALSE(saved["layers"].back().contains("dtype"));
+  auto rebuilt = build_model(saved, {28, 28, 1}, 3);  // the policy comes back from the spec alone
+  for (size_t i = 0; i < layers.size(); ++i)
+    EXPECT_EQ(rebuilt->layers()[i]->dtype_policy(), layers[i]->dtype_policy()) << i;
+
+  auto plain = build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 3);
+  auto all_mixed = build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 3, "mixed_bfloat16");
+  Rng rng(2);
+  const Variable images(uniform_tensor({4, 1, 28, 28}, 0, 1, rng), false);
+  plain->train(false);
+  all_mixed->train(false);
+  const Tensor logits32 = plain->forward_logits(images).value();
+  const Tensor logits16 = all_mixed->forward_logits(images).value();
+  int64_t differ = 0;
+  for (int64_t i = 0; i < logits16.numel(); ++i) {
+    EXPECT_EQ(logits16[i], ops::round_to_bfloat16(logits16[i])) << i;
+    differ += logits16[i] != logits32[i];
+    EXPECT_NEAR(logits16[i], logits32[i], 0.05 * (1 + std::abs(logits32[i]))) << i;
+  }
+  EXPECT_GT(differ, 0);
+}
+
+TEST(DtypePolicy, UnknownPolicyNamesTheValidOnes) {
+  EXPECT_EQ(error_of([] { build_model(named_model_spec("mlp"), {28, 28, 1}, 1, "mixed_float16"); }),
+            "unknown dtype policy 'mixed_float16' (valid: float32, mixed_bfloat16)");
+  nlohmann::json spec = named_model_spec("mlp");
+  spec["layers"][1]["dtype"] = "bfloat16";
+  EXPECT_EQ(error_of([&] { build_model(spec, {28, 28, 1}, 1); }),
+            "model spec layer 1: unknown dtype policy 'bfloat16' (valid: float32, mixed_bfloat16)");
+}
+
+TEST(DtypePolicy, GlobalPolicyIsTakenWhenALayerIsMade) {
+  set_dtype_policy("mixed_bfloat16");
+  Dense made_under_mixed({.units = 3});
+  set_dtype_policy("float32");
+  Dense made_after({.units = 3});
+  EXPECT_EQ(made_under_mixed.dtype_policy(), "mixed_bfloat16");
+  EXPECT_EQ(made_after.dtype_policy(), "float32");
+  EXPECT_THROW(set_dtype_policy("float16"), Error);
+  EXPECT_EQ(dtype_policy(), "float32");
 }
 
 TEST(ModelSpec, UnknownTypeAndArgumentListTheValidOnes) {

@@ -69,6 +69,36 @@ def test_fit_equals_plateau_train_bit_for_bit(data, tmp_path):
     assert (tmp_path / "python.safetensors").read_bytes() == (run / "final.safetensors").read_bytes()
 
 
+def test_mixed_bfloat16_policy_equals_the_cli_bit_for_bit(data, tmp_path):
+    """keras.mixed_precision.set_global_policy("mixed_bfloat16") gives the layers made next that policy, and
+    training equals `plateau train --dtype-policy mixed_bfloat16` to the bit; it is not float32's run."""
+    x, y, _, _ = data
+    run = tmp_path / "run"
+    subprocess.run([PLATEAU, "train", "--epochs", "1", "--limit", "600", "--verbose", "0", "--dtype-policy",
+                    "mixed_bfloat16", "--run-dir", str(run)], check=True)
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        keras.utils.set_random_seed(42)
+        model = compiled()
+        assert keras.mixed_precision.global_policy().compute_dtype == "bfloat16"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert all(layer.get_config()["dtype"] == "mixed_bfloat16" for layer in model.layers)
+    assert "dtype" not in layers.Dense(3).get_config()  # made after the policy was set back
+    assert layers.Dense(3, dtype="mixed_bfloat16").get_config()["dtype"] == "mixed_bfloat16"
+    history = model.fit(x / 255.0, y, batch_size=128, epochs=1, validation_split=0.2, verbose=0)
+    with open(run / "metrics.csv") as f:
+        row = next(csv.DictReader(f))
+    assert history.history["loss"] == [float(row["loss"])]
+    model.save_weights(tmp_path / "python.safetensors")
+    assert (tmp_path / "python.safetensors").read_bytes() == (run / "final.safetensors").read_bytes()
+    keras.utils.set_random_seed(42)
+    float32 = compiled().fit(x / 255.0, y, batch_size=128, epochs=1, validation_split=0.2, verbose=0)
+    assert float32.history["loss"] != history.history["loss"]
+    with pytest.raises(ValueError, match="mixed_float16"):
+        keras.mixed_precision.set_global_policy("mixed_float16")
+
+
 class Halve(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if epoch == 0:

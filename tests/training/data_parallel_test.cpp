@@ -8,6 +8,7 @@
 
 #include "plateau/callbacks/reduce_lr_on_plateau.h"
 #include "plateau/core/ops/batch_split.h"
+#include "plateau/core/threads.h"
 #include "plateau/datasets/image_dataset.h"
 #include "plateau/layers/model_spec.h"
 #include "plateau/optim/optimizer_spec.h"
@@ -33,8 +34,9 @@ const ImageDataset& images() {
 
 // 180 training images in batches of 32 (the last of 20), 60 for validation; ReduceLROnPlateau with
 // patience 0 acts on every val_loss that does not improve, so any difference in val_loss shows in the lr.
-RankRun train(ProcessGroup* group, ops::Reduction reduction = ops::Reduction::Exact) {
-  Model model(build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 5));
+RankRun train(ProcessGroup* group, ops::Reduction reduction = ops::Reduction::Exact,
+              const std::string& dtype_policy = "float32") {
+  Model model(build_model(named_model_spec("seed-cnn"), {28, 28, 1}, 5, dtype_policy));
   model.compile(make_optimizer(nlohmann::json{{"name", "keras.Adam"}, {"learning_rate", 3e-3}}, model.net().parameters()),
                 Loss("sparse_categorical_crossentropy"));
   model.set_data_parallel({.group = group, .shards = 4, .reduction = reduction});
@@ -47,14 +49,15 @@ RankRun train(ProcessGroup* group, ops::Reduction reduction = ops::Reduction::Ex
 }
 
 // Runs `train` as `n` processes of one group (threads, one OpenMP thread each).
-std::vector<RankRun> train_as_processes(int n, ops::Reduction reduction = ops::Reduction::Exact) {
+std::vector<RankRun> train_as_processes(int n, ops::Reduction reduction = ops::Reduction::Exact,
+                                        const std::string& dtype_policy = "float32") {
   testing::ThreadExchange exchange(n);
   std::vector<RankRun> runs(static_cast<size_t>(n));
   std::vector<std::thread> threads;
   for (int r = 0; r < n; ++r)
     threads.emplace_back([&, r] {
       testing::ThreadProcessGroup group(exchange, r);
-      runs[static_cast<size_t>(r)] = train(&group, reduction);
+      runs[static_cast<size_t>(r)] = train(&group, reduction, dtype_policy);
     });
   for (std::thread& t : threads) t.join();
   return runs;
@@ -84,6 +87,21 @@ TEST(DataParallel, EveryProcessLogsDecidesAndEndsAsOneProcessAlone) {
     const std::vector<RankRun> ranks = train_as_processes(n);
     for (int r = 0; r < n; ++r) expect_same_run(ranks[static_cast<size_t>(r)], alone, cat(n, " processes, rank ", r));
   }
+}
+
+// mixed_bfloat16 keeps both rules: the same bits on 1 and 2 threads and on 1 and 2 processes — and it is
+// not float32's run.
+TEST(DataParallel, MixedBFloat16IsExactOnAnyThreadAndProcessCount) {
+  const int before = num_threads();
+  set_num_threads(1);
+  const RankRun one_thread = train(nullptr, ops::Reduction::Exact, "mixed_bfloat16");
+  set_num_threads(2);
+  const RankRun two_threads = train(nullptr, ops::Reduction::Exact, "mixed_bfloat16");
+  set_num_threads(before);
+  expect_same_run(two_threads, one_thread, "mixed_bfloat16, 2 threads against 1");
+  const std::vector<RankRun> ranks = train_as_processes(2, ops::Reduction::Exact, "mixed_bfloat16");
+  for (int r = 0; r < 2; ++r) expect_same_run(ranks[static_cast<size_t>(r)], one_thread, cat("mixed_bfloat16, rank ", r));
+  EXPECT_NE(one_thread.logs.front().at("loss"), train(nullptr).logs.front().at("loss"));
 }
 
 TEST(DataParallel, FastAllreduceIsRepeatableAndCloseToExact) {

@@ -14,10 +14,10 @@ import numpy as np
 
 from .. import _plateau
 from ..optim import lr_scheduler as _lr_scheduler
-from . import callbacks, layers, optimizers, utils
+from . import callbacks, layers, mixed_precision, optimizers, utils
 from . import callbacks as _callbacks  # fit()'s argument is named callbacks, as in Keras
 
-__all__ = ["Sequential", "callbacks", "layers", "optimizers", "utils"]
+__all__ = ["Sequential", "callbacks", "layers", "mixed_precision", "optimizers", "utils"]
 
 
 class _LearningRate(float):

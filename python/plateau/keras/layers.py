@@ -1,15 +1,20 @@
 """Keras layers, spelled as keras.layers spells them; each becomes a layer of plateau's model spec."""
 from .._spec import spec_arguments
+from . import mixed_precision
 
 
 class Layer:
-    """A layer: its type and arguments, as plateau's model spec (and Keras' get_config) name them."""
+    """A layer: its type and arguments, as plateau's model spec (and Keras' get_config) name them. Its
+    dtype policy is the global one when it is made (keras.mixed_precision), unless dtype= names one."""
 
-    def __init__(self, type_name, input_shape=None, name=None, **config):
+    def __init__(self, type_name, input_shape=None, name=None, dtype=None, **config):
         self.type = type_name
         self.input_shape = tuple(input_shape) if input_shape is not None else None
         self.name = name
+        self.dtype_policy = mixed_precision.DTypePolicy(dtype) if dtype is not None else mixed_precision.global_policy()
         self.config = spec_arguments(config)
+        if self.dtype_policy.name != "float32":
+            self.config["dtype"] = self.dtype_policy.name
 
     def get_config(self):
         return {"type": self.type, **self.config}
