@@ -6,6 +6,7 @@
 #include "apps/commands.h"
 #include "apps/training_run.h"
 #include "plateau/core/io/atomic_file.h"
+#include "plateau/core/ops/kernels.h"
 #include "plateau/core/threads.h"
 #include "plateau/layers/model_spec.h"
 #include "plateau/training/setup.h"
@@ -19,8 +20,9 @@ void run_profile_command(const CommandOptions& flags) {
   const ImageDataset data = load_data({.dir = o.data, .split = "train"});
   auto model = model_for(o);
   const StepProfile p = profile_steps(*model, data, o.batch_size, o.steps);
-  std::printf("%s, batch %lld, %d threads, %lld steps\n", o.model.c_str(), static_cast<long long>(o.batch_size),
-              num_threads(), static_cast<long long>(o.steps));
+  std::printf("%s, batch %lld, %d threads, %lld steps, dtype policy %s%s\n", o.model.c_str(),
+              static_cast<long long>(o.batch_size), num_threads(), static_cast<long long>(o.steps),
+              o.dtype_policy.c_str(), o.dtype_policy == "float32" ? "" : ops::bfloat16_on_amx() ? " (AMX)" : " (float32 GEMM)");
   std::fputs(format_profile(p).c_str(), stdout);
   if (!o.trace.empty()) {
     io::write_file_atomically(o.trace, chrome_trace_json(p));

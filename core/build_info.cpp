@@ -24,7 +24,8 @@ std::string compiler() {
 std::string build_description() {
   std::vector<std::string> sets;
   for (const char* s : ops::kernel_sets()) sets.emplace_back(s);
-  return cat("plateau ", PLATEAU_VERSION, "; kernels ", ops::kernel_set(), " (of ", join(sets), "); ", compiler());
+  return cat("plateau ", PLATEAU_VERSION, "; kernels ", ops::kernel_set(), " (of ", join(sets), "); mixed_bfloat16 on ",
+             ops::bfloat16_on_amx() ? "AMX" : "the float32 GEMM", "; ", compiler());
 }
 
 nlohmann::json build_info() {
@@ -33,6 +34,7 @@ nlohmann::json build_info() {
   return {{"plateau", PLATEAU_VERSION},
           {"kernels", ops::kernel_set()},
           {"kernel_sets", sets},
+          {"bfloat16_on_amx", ops::bfloat16_on_amx()},
           {"compiler", compiler()},
           {"eigen", cat(EIGEN_WORLD_VERSION, ".", EIGEN_MAJOR_VERSION, ".", EIGEN_MINOR_VERSION)}};
 }

@@ -89,6 +89,8 @@ const KernelTable& kernels() {
 
 const char* kernel_set() { return kernels().name; }
 
+bool bfloat16_on_amx() { return kernels().bfloat16_on_amx(); }
+
 const KernelTable& kernel_table(const char* set) {
   const KernelSet* s = find_set(set);
   PLATEAU_CHECK(s != nullptr, "this build has no kernel set ", printable(set));

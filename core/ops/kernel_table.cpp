@@ -5,6 +5,7 @@
 #include "plateau/core/ops/conv2d_one_channel.h"
 #include "plateau/core/ops/crossentropy.h"
 #include "plateau/core/ops/elementwise.h"
+#include "plateau/core/ops/gemm_bf16.h"
 #include "plateau/core/ops/kernels.h"
 #include "plateau/core/ops/softmax.h"
 
@@ -50,6 +51,7 @@ const KernelTable kTable{
     .linear_forward = linear_forward,
     .linear_backward = linear_backward,
     .measure_sgemm_gflops = measure_sgemm_gflops,
+    .bfloat16_on_amx = gemm_bf16_uses_amx,
     .max_pool2d_forward = max_pool2d_forward,
     .max_pool2d_backward = max_pool2d_backward,
     .softmax_forward = softmax_forward,

@@ -81,6 +81,7 @@ struct KernelTable {
   Tensor (*linear_forward)(const Tensor&, const Tensor&, const Tensor&, ComputeType);
   LinearGrads (*linear_backward)(const Tensor&, const Tensor&, const Tensor&, bool, ComputeType);
   double (*measure_sgemm_gflops)();
+  bool (*bfloat16_on_amx)();  // gemm_bf16.h: whether the mixed_bfloat16 products run on AMX
   // max_pool2d.h
   MaxPool2dResult (*max_pool2d_forward)(const Tensor&, const MaxPool2dParams&);
   Tensor (*max_pool2d_backward)(const Tensor&, const std::vector<int32_t>&, const Shape&);
@@ -99,6 +100,8 @@ struct KernelTable {
 // The set in use (chosen at the first call), and its name for --version and run.json.
 const KernelTable& kernels();
 const char* kernel_set();
+// Whether the set in use runs the mixed_bfloat16 policy's products on AMX (else on the float32 GEMM).
+bool bfloat16_on_amx();
 // The sets this build has, and whether this CPU can run each: for tests that run every one.
 std::vector<const char*> kernel_sets();
 bool cpu_runs(const char* set);
