@@ -54,7 +54,11 @@ inline __m512 round_to_bfloat16(__m512 v) {
 
 // p[0, n) rounded to bfloat16 in place.
 inline void round_to_bfloat16(float* p, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) p[i] = round_to_bfloat16(p[i]);
+  int64_t i = 0;
+#if defined(__AVX512F__)
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(p + i, round_to_bfloat16(_mm512_loadu_ps(p + i)));
+#endif
+  for (; i < n; ++i) p[i] = round_to_bfloat16(p[i]);
 }
 
 }  // namespace plateau::ops

@@ -200,7 +200,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   if (relu_output)
     PLATEAU_CHECK(relu_output->shape() == dy.shape(), "conv2d_backward: ReLU output has shape ", relu_output->shape(),
                   ", dy has ", dy.shape());
-  Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor(Shape{g.K}) : Tensor()};
+  // dx is zeroed sample by sample where col2im adds into it, in parallel, rather than here in one thread
+  Conv2dGrads grads{need_dx ? Tensor::uninitialized(x.shape()) : Tensor(), Tensor(w.shape()),
+                    has_bias ? Tensor(Shape{g.K}) : Tensor()};
   // The weight gradient sums over samples: per slice of samples, then over slices in order (batch_split.h).
   const std::vector<SampleSlice> slices = sample_slices(g.N, group_size(g));
   std::vector<Tensor> dw_parts, db_parts;  // one per slice, each written whole by its slice
@@ -240,7 +242,11 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
       const auto dy_g = view(dyg, g.K, cols);
       if (!direct_weights) {
         if (bf16(p)) {
-          gemm_bf16(false, true, g.K, g.rows(), cols, dyg, cols, col, cols, dw_parts[s].data(), g.rows());
+          // dwᵀ = col · dyᵀ: the large col is then the left operand, packed without a transpose
+          float* dwt = scratch(2, static_cast<size_t>(g.rows() * g.K)).data();
+          gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
+          for (int64_t k = 0; k < g.K; ++k)
+            for (int64_t r = 0; r < g.rows(); ++r) dw_parts[s][k * g.rows() + r] = dwt[r * g.K + k];
         } else {
           view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
         }
@@ -256,6 +262,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         }
         for (int64_t n = n0; n < n1; ++n) {
           float* dx_n = grads.dx.data() + n * CHW;
+          std::fill_n(dx_n, CHW, 0.0f);
           col2im(dcol, g, p, dx_n, cols, (n - n0) * PQ);
           if (bf16(p)) round_to_bfloat16(dx_n, CHW);
         }

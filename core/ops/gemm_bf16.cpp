@@ -134,19 +134,21 @@ struct alignas(64) TileConfig {
   uint8_t rows[16] = {};
 };
 
-// Cp (Mp×Np float32, row stride ldc) = Ap · Bp (packed as above), in 32×32 blocks of four result tiles
-// (tmm0-3), two left tiles (tmm4-5) and two right tiles (tmm6-7); k runs in order, 32 at a time.
-__attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap, const uint32_t* Bp, int64_t Mp,
-                                                               int64_t Np, int64_t Kp, float* Cp, int64_t ldc) {
+// C (M×N float32, row stride ldc) = Ap · Bp (packed as above, zero up to whole blocks), in 32×32 blocks of
+// four result tiles (tmm0-3), two left tiles (tmm4-5) and two right tiles (tmm6-7); k runs in order, 32 at
+// a time. A block that C ends inside is stored to a scratch block and its valid part copied.
+__attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap, const uint32_t* Bp, int64_t M,
+                                                               int64_t N, int64_t Kp, float* C, int64_t ldc) {
   TileConfig config;
   for (int t = 0; t < 8; ++t) {
     config.bytes_per_row[t] = 64;
     config.rows[t] = kTile;
   }
   _tile_loadconfig(&config);
-  const int64_t blocks = Kp / kDepth, c_stride = ldc * 4;  // bytes
-  for (int64_t i0 = 0; i0 < Mp; i0 += kBlock)
-    for (int64_t j0 = 0; j0 < Np; j0 += kBlock) {
+  const int64_t blocks = Kp / kDepth;
+  alignas(64) float edge[kBlock * kBlock];  // a block that C ends inside goes here first
+  for (int64_t i0 = 0; i0 < M; i0 += kBlock)
+    for (int64_t j0 = 0; j0 < N; j0 += kBlock) {
       _tile_zero(0);
       _tile_zero(1);
       _tile_zero(2);
@@ -163,11 +165,16 @@ __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap
         _tile_dpbf16ps(2, 5, 6);
         _tile_dpbf16ps(3, 5, 7);
       }
-      float* c = Cp + i0 * ldc + j0;
-      _tile_stored(0, c, c_stride);
-      _tile_stored(1, c + kTile, c_stride);
-      _tile_stored(2, c + kTile * ldc, c_stride);
-      _tile_stored(3, c + kTile * ldc + kTile, c_stride);
+      const bool whole = i0 + kBlock <= M && j0 + kBlock <= N;
+      float* c = whole ? C + i0 * ldc + j0 : edge;
+      const int64_t ld = whole ? ldc : kBlock;
+      _tile_stored(0, c, ld * 4);
+      _tile_stored(1, c + kTile, ld * 4);
+      _tile_stored(2, c + kTile * ld, ld * 4);
+      _tile_stored(3, c + kTile * ld + kTile, ld * 4);
+      if (!whole)
+        for (int64_t i = i0; i < std::min(M, i0 + kBlock); ++i)
+          std::copy(edge + (i - i0) * kBlock, edge + (i - i0) * kBlock + std::min(kBlock, N - j0), C + i * ldc + j0);
     }
   _tile_release();
 }
@@ -175,19 +182,12 @@ __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap
 void amx_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
               int64_t ldb, float* C, int64_t ldc) {
   thread_local std::vector<uint32_t> left, right;
-  thread_local std::vector<float> result;
   const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
   uint32_t* Ap = scratch(left, Mp * Kp / 2);
   uint32_t* Bp = scratch(right, Kp / 2 * Np);
   pack_left(trans_a, A, lda, M, K, Mp, Kp, Ap);
   pack_right(trans_b, B, ldb, K, N, Kp, Np, Bp);
-  if (Mp == M && Np == N) {  // whole blocks: the tiles go straight to C
-    amx_product(Ap, Bp, Mp, Np, Kp, C, ldc);
-    return;
-  }
-  float* Cp = scratch(result, Mp * Np);
-  amx_product(Ap, Bp, Mp, Np, Kp, Cp, Np);
-  for (int64_t i = 0; i < M; ++i) std::copy(Cp + i * Np, Cp + i * Np + N, C + i * ldc);
+  amx_product(Ap, Bp, M, N, Kp, C, ldc);
 }
 #endif
 
