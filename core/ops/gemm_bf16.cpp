@@ -84,45 +84,29 @@ inline void store_transposed(const __m512i rows[16], uint32_t* tile) {
     for (int c = 0; c < 16; ++c) tile[r * 16 + c] = t[c][r];
 }
 
-void pack_left(bool trans, const float* A, int64_t lda, int64_t M, int64_t K, int64_t Mp, int64_t Kp, uint32_t* out) {
+// Packs op(X) (n×K, or for the right operand K×n) as tiles (t, kb) of 16×16 words: one per 16 of n and 32
+// of K. The 16 word vectors of a tile come either from 16 rows of X stored n×K (by_rows: 32 adjacent
+// values of a row make 16 words along k) or from 16 pairs of rows of X stored K×n (two rows side by side
+// make 16 words along n). The left operand's tile rows run along k and the right's along n, so a tile is
+// stored as built or transposed accordingly.
+void pack_tiles(const float* X, int64_t ld, bool by_rows, bool right, int64_t n, int64_t K, int64_t np, int64_t Kp,
+                uint32_t* out) {
   const int64_t blocks = Kp / kDepth;
-  for (int64_t it = 0; it < Mp / kTile; ++it)
+  for (int64_t t = 0; t < np / kTile; ++t)
     for (int64_t kb = 0; kb < blocks; ++kb) {
-      uint32_t* tile = out + (it * blocks + kb) * kTileWords;
-      const int64_t i0 = it * kTile, k0 = kb * kDepth;
-      if (!trans) {  // A (M×K): each row's 32 values give one tile row
-        for (int64_t r = 0; r < kTile; ++r)
-          _mm512_storeu_si512(tile + r * 16, i0 + r < M ? adjacent_words(A + (i0 + r) * lda + k0, K - k0)
-                                                       : _mm512_setzero_si512());
-      } else {  // A stored K×M: rows k, k+1 give one tile column
-        __m512i cols[16];
-        for (int64_t c = 0; c < kTile; ++c) {
-          const int64_t k = k0 + 2 * c;
-          cols[c] = interleaved_words(k < K ? A + k * lda + i0 : nullptr, k + 1 < K ? A + (k + 1) * lda + i0 : nullptr,
-                                      M - i0);
-        }
-        store_transposed(cols, tile);
+      const int64_t i0 = t * kTile, k0 = kb * kDepth;
+      __m512i v[16];
+      for (int64_t c = 0; c < kTile; ++c) {
+        const int64_t k = k0 + 2 * c;
+        v[c] = by_rows ? (i0 + c < n ? adjacent_words(X + (i0 + c) * ld + k0, K - k0) : _mm512_setzero_si512())
+                       : interleaved_words(k < K ? X + k * ld + i0 : nullptr, k + 1 < K ? X + (k + 1) * ld + i0 : nullptr,
+                                           n - i0);
       }
-    }
-}
-
-void pack_right(bool trans, const float* B, int64_t ldb, int64_t K, int64_t N, int64_t Kp, int64_t Np, uint32_t* out) {
-  const int64_t blocks = Kp / kDepth;
-  for (int64_t jt = 0; jt < Np / kTile; ++jt)
-    for (int64_t kb = 0; kb < blocks; ++kb) {
-      uint32_t* tile = out + (jt * blocks + kb) * kTileWords;
-      const int64_t j0 = jt * kTile, k0 = kb * kDepth;
-      if (!trans) {  // B (K×N): rows k, k+1 give one tile row
-        for (int64_t r = 0; r < kTile; ++r) {
-          const int64_t k = k0 + 2 * r;
-          _mm512_storeu_si512(tile + r * 16, interleaved_words(k < K ? B + k * ldb + j0 : nullptr,
-                                                              k + 1 < K ? B + (k + 1) * ldb + j0 : nullptr, N - j0));
-        }
-      } else {  // B stored N×K: each row's 32 values give one tile column
-        __m512i cols[16];
-        for (int64_t c = 0; c < kTile; ++c)
-          cols[c] = j0 + c < N ? adjacent_words(B + (j0 + c) * ldb + k0, K - k0) : _mm512_setzero_si512();
-        store_transposed(cols, tile);
+      uint32_t* tile = out + (t * blocks + kb) * kTileWords;
+      if (by_rows == right) {
+        store_transposed(v, tile);
+      } else {
+        for (int c = 0; c < 16; ++c) _mm512_storeu_si512(tile + c * 16, v[c]);
       }
     }
 }
@@ -185,8 +169,8 @@ void amx_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const
   const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
   uint32_t* Ap = scratch(left, Mp * Kp / 2);
   uint32_t* Bp = scratch(right, Kp / 2 * Np);
-  pack_left(trans_a, A, lda, M, K, Mp, Kp, Ap);
-  pack_right(trans_b, B, ldb, K, N, Kp, Np, Bp);
+  pack_tiles(A, lda, /*by_rows=*/!trans_a, /*right=*/false, M, K, Mp, Kp, Ap);
+  pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, Bp);
   amx_product(Ap, Bp, M, N, Kp, C, ldc);
 }
 #endif
