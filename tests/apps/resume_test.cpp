@@ -94,6 +94,25 @@ TEST(Resume, ConflictingOptionsAreRefusedWithTheDifferingKeys) {
   EXPECT_EQ(run_plateau("train --verbose 0 --resume " + dir.string() + " --epochs 4").status, 0);  // repeating is fine
 }
 
+// The dtype policy is part of the run: a mixed_bfloat16 run resumes exactly, in mixed_bfloat16, and
+// resuming it as float32 is refused.
+TEST(Resume, MixedBFloat16ResumesExactlyAndKeepsItsPolicy) {
+  const std::string run = "train --limit 300 --epochs 3 --batch-size 50 --verbose 0 --dtype-policy mixed_bfloat16";
+  const fs::path whole = scratch() / "bf16-whole", parts = scratch() / "bf16-parts";
+  ASSERT_EQ(run_plateau(run + " --run-dir " + whole.string()).status, 0);
+  ASSERT_EQ(run_plateau(run + " --run-dir " + parts.string() + " --stop-after-batches 9").status, 130);
+  const auto refused = run_plateau("train --verbose 0 --resume " + parts.string() + " --dtype-policy float32");
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("dtype_policy (run: \"mixed_bfloat16\", given: \"float32\")"), std::string::npos)
+      << refused.err;
+  ASSERT_EQ(run_plateau("train --verbose 0 --resume " + parts.string()).status, 0);
+  EXPECT_EQ(read_file_text(parts / "final.safetensors"), read_file_text(whole / "final.safetensors"));
+  EXPECT_EQ(rows_without_seconds(read_file_text(parts / "metrics.csv")),
+            rows_without_seconds(read_file_text(whole / "metrics.csv")));
+  const auto config = nlohmann::json::parse(read_file_text(whole / "run.json"))["config"];
+  EXPECT_EQ(config["dtype_policy"], "mixed_bfloat16");
+}
+
 TEST(Resume, CorruptNewestFallsBackAllCorruptIsAnError) {
   const fs::path dir = scratch() / "corrupt";
   ASSERT_EQ(run_plateau(kRun + " --run-dir " + dir.string() + " --stop-after-batches 30").status, 130);
