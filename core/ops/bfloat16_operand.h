@@ -2,6 +2,8 @@
 // Internal to core/ops: an input of a kernel as the kernel reads it under a compute type: under
 // ComputeType::BFloat16 a copy rounded to bfloat16, under Float32 the tensor itself (no copy).
 
+#include <algorithm>
+
 #include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/tensor.h"
@@ -14,7 +16,8 @@ class BFloat16Operand {
     if (compute != ComputeType::BFloat16 || t.empty()) return;
     rounded_ = Tensor::uninitialized(t.shape());
     for_each_slice(t.numel(), 1 << 16, [&](int64_t, int64_t i0, int64_t i1) {
-      for (int64_t i = i0; i < i1; ++i) rounded_[i] = round_to_bfloat16(t[i]);
+      std::copy(t.data() + i0, t.data() + i1, rounded_.data() + i0);
+      round_to_bfloat16(rounded_.data() + i0, i1 - i0);
     });
     tensor_ = &rounded_;
   }
