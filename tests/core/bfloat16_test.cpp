@@ -3,12 +3,11 @@
 // of the rounded operands (a gradient check in float64). Run once per kernel set (tests/CMakeLists.txt):
 // AMX where the CPU has it, the float32 GEMM on the rounded operands elsewhere.
 //
-// Tolerance, one bfloat16 step: every result is a float32 sum of exact products of bfloat16 values,
-// rounded once to bfloat16. Two such sums in different orders differ by a few float32 roundings (2^-24
-// of the terms' size each), far below a bfloat16 step (2^-8 to 2^-7 of the value); they round to the
-// same bfloat16 value except when they straddle a rounding boundary, and then to neighbours one step
-// apart. So each element must be within one step — 2^-7 of its magnitude — of the oracle, and almost
-// all must be equal to it.
+// Tolerance, one bfloat16 step (tests/support/bfloat16_step.h): sums in different orders differ by a few
+// float32 roundings (2^-24 of the terms' size each), far below a bfloat16 step (2^-8 to 2^-7 of the
+// value); they round to the same bfloat16 value except when they straddle a rounding boundary, and then
+// to neighbours one step apart. So each element must be within one step of the oracle, and almost all
+// must be equal to it.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,6 +18,7 @@
 #include "plateau/core/ops/kernels.h"
 #include "plateau/core/ops/matmul.h"
 #include "plateau/core/random.h"
+#include "tests/support/bfloat16_step.h"
 #include "tests/support/fixtures.h"
 
 namespace plateau {
@@ -43,7 +43,7 @@ void expect_within_one_step(const Tensor& actual, const Tensor& expected, const 
   for (int64_t i = 0; i < actual.numel(); ++i) {
     const float a = actual[i], e = expected[i];
     EXPECT_EQ(a, round_to_bfloat16(a)) << what << " element " << i << " is not a bfloat16 value";
-    ASSERT_LE(std::abs(a - e), std::ldexp(std::max(std::abs(a), std::abs(e)), -7)) << what << " element " << i;
+    ASSERT_TRUE(testing::within_one_bfloat16_step(a, e)) << what << " element " << i << ": " << a << " against " << e;
     equal += a == e;
   }
   EXPECT_GE(static_cast<double>(equal), equal_share * static_cast<double>(actual.numel()))

@@ -17,6 +17,7 @@
 #include "plateau/core/ops/max_pool2d.h"
 #include "plateau/core/random.h"
 #include "plateau/core/threads.h"
+#include "tests/support/bfloat16_step.h"
 
 namespace plateau {
 namespace {
@@ -70,9 +71,8 @@ std::vector<Tensor> run_all_kernels(const ops::KernelTable& k) {
 // and ReLU (they only compare and copy). The rest — GEMM-based convolution and Dense, batch norm's input
 // gradient — differ in the last bits between sets, whose vector widths and FMA round differently.
 const std::set<size_t> kIdenticalAcrossSets = {3, 10, 11, 12, 14, 15, 16, 17};
-// The bfloat16 results: each is a float32 sum rounded to bfloat16, so sums that differ in their last bits
-// between sets (AMX's order against the float32 GEMM's) may round to neighbouring bfloat16 values, one
-// bfloat16 step apart: at most 2^-7 of the value.
+// The bfloat16 results, from here on: between sets (AMX's order against the float32 GEMM's) they may
+// differ by one bfloat16 step (tests/support/bfloat16_step.h).
 constexpr size_t kFirstBFloat16 = 18;
 
 std::vector<const char*> runnable_sets() {
@@ -115,8 +115,8 @@ TEST(KernelSets, AgreeWithTheSetInUseClosely) {
       } else if (i >= kFirstBFloat16) {
         for (int64_t j = 0; j < results[i].numel(); ++j) {
           const float a = results[i][j], b = reference[i][j];
-          ASSERT_LE(std::abs(a - b), std::ldexp(std::max(std::abs(a), std::abs(b)), -7) + 1e-30f)
-              << set << ", result " << i << ", element " << j;
+          ASSERT_TRUE(testing::within_one_bfloat16_step(a, b)) << set << ", result " << i << ", element " << j << ": "
+                                                               << a << " against " << b;
         }
       } else {  // values up to ~50 (sums of up to 1,296 products of U(-1, 1))
         EXPECT_LE(difference, 1e-4f) << set << ", result " << i;
