@@ -28,8 +28,9 @@ class LearningRateMonitor(keras.callbacks.Callback):
         self.lrs.append(float(self.model.optimizer.learning_rate.numpy()))
 
 
-def build_model():
-    model = keras.Sequential([
+def seed_cnn():
+    """The notebook's CNN (plateau train's default model), not yet compiled."""
+    return keras.Sequential([
         layers.Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)),
         layers.BatchNormalization(),
         layers.MaxPooling2D(2),
@@ -43,6 +44,10 @@ def build_model():
         layers.Dropout(0.5),
         layers.Dense(10, activation="softmax"),
     ])
+
+
+def build_model():
+    model = seed_cnn()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 

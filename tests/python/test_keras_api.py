@@ -3,6 +3,7 @@ import csv
 import json
 import os
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +12,10 @@ import plateau
 from plateau import keras
 from plateau.keras import layers
 
+# The example's model and callback, as a user writes them: the tests run that code itself.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python"))
+from seed_notebook import LearningRateMonitor, seed_cnn  # noqa: E402
+
 PLATEAU = os.environ.get("PLATEAU_BINARY", "plateau")
 
 
@@ -18,22 +23,6 @@ PLATEAU = os.environ.get("PLATEAU_BINARY", "plateau")
 def data():
     (x, y), (x_test, y_test) = plateau.datasets.fashion_mnist.load_data()
     return x[:600], y[:600], x_test[:300], y_test[:300]
-
-
-def seed_cnn():
-    """The seed notebook's CNN, as Keras code writes it (plateau train's default model)."""
-    model = keras.Sequential()
-    for i, filters in enumerate((32, 64, 128)):
-        kwargs = {"input_shape": (28, 28, 1)} if i == 0 else {}
-        model.add(layers.Conv2D(filters, 3, activation="relu", **kwargs))
-        model.add(layers.BatchNormalization())
-        if filters != 128:
-            model.add(layers.MaxPooling2D(2))
-    model.add(layers.Flatten())
-    model.add(layers.Dense(128, activation="relu"))
-    model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(10, activation="softmax"))
-    return model
 
 
 def compiled(optimizer=None):
@@ -115,17 +104,6 @@ class StopAfter(keras.callbacks.Callback):
         self.seen.append((epoch, sorted(logs)))
         if epoch + 1 == self.epochs:
             self.model.stop_training = True
-
-
-class LearningRateMonitor(keras.callbacks.Callback):
-    """The seed notebook's monitor, as written for Keras."""
-
-    def __init__(self):
-        super().__init__()
-        self.lrs = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.lrs.append(float(self.model.optimizer.learning_rate.numpy()))
 
 
 def test_python_callbacks_set_the_lr_and_stop_training(data):
