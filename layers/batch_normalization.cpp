@@ -2,6 +2,7 @@
 
 #include "plateau/core/autograd/functions.h"
 #include "plateau/core/error.h"
+#include "plateau/core/ops/conv2d_batch_norm_max_pool2d.h"
 
 namespace plateau {
 
@@ -65,6 +66,29 @@ Variable BatchNormalization::forward_then_max_pool(const Variable& x, const ops:
                                                options_.epsilon, pool);
   Tensor batch_mean, batch_var;
   Variable y = fn::batch_norm_max_pool2d(x, gamma_, beta_, options_.epsilon, pool, &batch_mean, &batch_var);
+  update_moving_statistics(batch_mean, batch_var);
+  return y;
+}
+
+Variable BatchNormalization::forward_after_conv_then_max_pool(Conv2D& conv, const Variable& x,
+                                                             const ops::MaxPool2dParams& pool) {
+  check_built("forward");
+  const std::string activation = conv.activation();
+  const bool relu = activation == "relu";
+  const bool fused = (relu || activation == "linear") && conv.weight().defined() && !x.requires_grad() &&
+                     (training() || !NoGradGuard::grad_enabled()) &&
+                     ops::conv2d_batch_norm_max_pool2d_applies(x.shape(), conv.weight().shape(), conv.params(), pool);
+  if (!fused) return forward_then_max_pool(conv.forward(x), pool);
+  const int64_t C = running_mean_.value().numel();
+  PLATEAU_CHECK(conv.weight().shape()[0] == C, "BatchNormalization '", name(), "' expects ", C,
+                " channels, the convolution '", conv.name(), "' gives ", conv.weight().shape()[0]);
+  if (!training())
+    return fn::conv2d_batch_norm_inference_max_pool2d(x, conv.weight(), conv.bias(), conv.params(), relu, gamma_,
+                                                      beta_, running_mean_.value(), running_var_.value(),
+                                                      options_.epsilon, pool);
+  Tensor batch_mean, batch_var;
+  Variable y = fn::conv2d_batch_norm_max_pool2d(x, conv.weight(), conv.bias(), conv.params(), relu, gamma_, beta_,
+                                                options_.epsilon, pool, &batch_mean, &batch_var);
   update_moving_statistics(batch_mean, batch_var);
   return y;
 }

@@ -5,6 +5,7 @@
 // Inference: moving statistics. Names as PyTorch: weight (γ), bias (β), running_mean, running_var.
 
 #include "plateau/core/ops/max_pool2d.h"
+#include "plateau/layers/conv2d.h"
 #include "plateau/layers/layer.h"
 
 namespace plateau {
@@ -32,6 +33,11 @@ class BatchNormalization : public Layer {
   // forward() then 2-D max pooling with disjoint windows, fused into one op: what Sequential runs for a
   // BatchNormalization directly followed by such a MaxPooling2D (same results, one pass fewer over x).
   Variable forward_then_max_pool(const Variable& x, const ops::MaxPool2dParams& pool);
+  // conv.forward(x) then forward_then_max_pool(), fused into one op (core/ops/conv2d_batch_norm_max_pool2d.h)
+  // where it applies: a one-channel first convolution with a "relu" or "linear" activation whose input
+  // needs no gradient, in training, or in inference without a graph. What Sequential runs for a model that
+  // starts Conv2D → BatchNormalization → MaxPooling2D; elsewhere it runs the two steps.
+  Variable forward_after_conv_then_max_pool(Conv2D& conv, const Variable& x, const ops::MaxPool2dParams& pool);
 
   const Tensor& running_mean() const { return running_mean_.value(); }
   const Tensor& running_var() const { return running_var_.value(); }

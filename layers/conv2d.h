@@ -37,6 +37,11 @@ class Conv2D : public Layer {
   Variable forward_without_softmax(const Variable& x) override;
 
   const Conv2DOptions& options() const { return options_; }
+  // What the fused first step (BatchNormalization::forward_after_conv_then_max_pool) runs the convolution
+  // with: its parameters, and its params under the layer's dtype policy (set by build()).
+  const Variable& weight() const { return weight_; }
+  const Variable& bias() const { return bias_; }
+  ops::Conv2dParams params() const { return with_policy(params_); }
 
  private:
   Variable convolve(const Variable& x);

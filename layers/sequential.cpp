@@ -3,7 +3,9 @@
 #include <map>
 
 #include "plateau/core/error.h"
+#include "plateau/core/ops/conv2d_batch_norm_max_pool2d.h"
 #include "plateau/layers/batch_normalization.h"
+#include "plateau/layers/conv2d.h"
 #include "plateau/layers/max_pooling2d.h"
 
 namespace plateau {
@@ -65,7 +67,8 @@ void Sequential::build(const Shape& input, uint64_t seed) {
     output_shapes_.push_back(shape);
   }
   steps_.clear();
-  for (size_t i = 0; i < layers_.size(); ++i) {
+  if (fuses_first_three()) steps_.push_back({0, 3});
+  for (size_t i = steps_.empty() ? 0 : 3; i < layers_.size(); ++i) {
     const bool on_images = output_shapes_[i].rank() == 3;
     const auto* pool = i + 1 < layers_.size() ? dynamic_cast<const MaxPooling2D*>(layers_[i + 1].get()) : nullptr;
     if (on_images && dynamic_cast<const BatchNormalization*>(layers_[i].get()) && pool &&
@@ -76,6 +79,18 @@ void Sequential::build(const Shape& input, uint64_t seed) {
       steps_.push_back({i, 1});
     }
   }
+}
+
+bool Sequential::fuses_first_three() const {
+  if (layers_.size() < 3) return false;
+  const auto* conv = dynamic_cast<const Conv2D*>(layers_[0].get());
+  const auto* pool = dynamic_cast<const MaxPooling2D*>(layers_[2].get());
+  if (!conv || !dynamic_cast<const BatchNormalization*>(layers_[1].get()) || !pool) return false;
+  const std::string activation = conv->activation();
+  std::vector<int64_t> batch{1};  // a batch of one sample: the check looks at channels and sizes
+  batch.insert(batch.end(), input_shape_.dims().begin(), input_shape_.dims().end());
+  return (activation == "relu" || activation == "linear") &&
+         ops::conv2d_batch_norm_max_pool2d_applies(Shape(batch), conv->weight().shape(), conv->params(), pool->params());
 }
 
 Variable Sequential::forward(const Variable& x) {
@@ -94,6 +109,10 @@ Variable Sequential::forward_logits(const Variable& x) {
 
 Variable Sequential::forward_step(const Step& step, const Variable& x, bool without_softmax) {
   Layer& first = *layers_[step.first];
+  if (step.count == 3)
+    return static_cast<BatchNormalization&>(*layers_[step.first + 1])
+        .forward_after_conv_then_max_pool(static_cast<Conv2D&>(first), x,
+                                          static_cast<const MaxPooling2D&>(*layers_[step.first + 2]).params());
   if (step.count == 2)
     return static_cast<BatchNormalization&>(first).forward_then_max_pool(
         x, static_cast<const MaxPooling2D&>(*layers_[step.first + 1]).params());

@@ -37,7 +37,9 @@ class Sequential : public Module {
 
   // The model runs as a list of steps of one layer each, except that a BatchNormalization directly followed
   // by a MaxPooling2D with disjoint windows runs as one fused op (BatchNormalization::forward_then_max_pool):
-  // the same numbers, without writing and re-reading the normalized activation. Set by build().
+  // the same numbers, without writing and re-reading the normalized activation; and a model that starts
+  // with a one-channel Conv2D → BatchNormalization → MaxPooling2D runs those three as one step
+  // (BatchNormalization::forward_after_conv_then_max_pool). Set by build().
   struct Step {
     size_t first = 0, count = 1;  // layers [first, first + count)
   };
@@ -53,6 +55,8 @@ class Sequential : public Module {
   nlohmann::json spec() const;
 
  private:
+  bool fuses_first_three() const;  // whether layers 0-2 run as one step
+
   std::vector<std::unique_ptr<Layer>> layers_;
   Shape input_shape_;
   std::vector<Shape> output_shapes_;

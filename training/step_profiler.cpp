@@ -1,5 +1,7 @@
 #include "plateau/training/step_profiler.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <cstdio>
 
@@ -141,17 +143,22 @@ StepProfile profile_steps(Model& model, const ImageDataset& data, int64_t batch_
 
 std::string format_profile(const StepProfile& p) {
   std::string out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-48s %9s %9s %7s %9s %8s %10s\n", "layer", "fwd ms", "bwd ms", "share",
+  char line[512];
+  // the name column as wide as its longest entry ("conv2d + batch_normalization + max_pooling2d (fused)")
+  auto row_name = [](const LayerProfile& l) { return l.name + " (" + l.type + ")"; };
+  int width = 24;
+  for (const auto& l : p.layers) width = std::max(width, static_cast<int>(row_name(l).size()));
+  const std::string rule(static_cast<size_t>(width) + 58, '-');
+  std::snprintf(line, sizeof line, "%-*s %9s %9s %7s %9s %8s %10s\n", width, "layer", "fwd ms", "bwd ms", "share",
                 "GFLOP/s", "%ceil", "act MB");
   out += line;
-  out += std::string(106, '-') + "\n";
+  out += rule + "\n";
   const double total = p.accounted_ms();
   for (const auto& l : p.layers) {
     const double ms = l.forward_ms + l.backward_ms;
     const double flops = l.flops_forward + l.flops_backward;
     const double gflops = flops > 0 && ms > 0 ? flops / (ms * 1e6) : 0;
-    std::snprintf(line, sizeof line, "%-48s %9.3f %9.3f %6.1f%% %9s %8s %10.2f\n", (l.name + " (" + l.type + ")").substr(0, 48).c_str(),
+    std::snprintf(line, sizeof line, "%-*s %9.3f %9.3f %6.1f%% %9s %8s %10.2f\n", width, row_name(l).c_str(),
                   l.forward_ms, l.backward_ms, 100 * ms / total, gflops > 0 ? std::to_string(int(gflops + 0.5)).c_str() : "-",
                   gflops > 0 ? (std::to_string(int(100 * gflops / p.ceiling_gflops + 0.5)) + "%").c_str() : "-",
                   l.activation_mb);
@@ -159,10 +166,10 @@ std::string format_profile(const StepProfile& p) {
   }
   for (const auto& [name, ms] : std::vector<std::pair<std::string, double>>{
            {"loss (fused softmax-CE)", p.loss_ms}, {"optimizer", p.optimizer_ms}, {"data", p.data_ms}}) {
-    std::snprintf(line, sizeof line, "%-48s %9.3f %9s %6.1f%%\n", name.c_str(), ms, "", 100 * ms / total);
+    std::snprintf(line, sizeof line, "%-*s %9.3f %9s %6.1f%%\n", width, name.c_str(), ms, "", 100 * ms / total);
     out += line;
   }
-  out += std::string(106, '-') + "\n";
+  out += rule + "\n";
   double flops = 0, act = 0;
   for (const auto& l : p.layers) flops += l.flops_forward + l.flops_backward, act += l.activation_mb;
   std::snprintf(line, sizeof line,

@@ -4,6 +4,7 @@
 #include "plateau/core/ops/activations.h"
 #include "plateau/core/ops/batch_norm.h"
 #include "plateau/core/ops/batch_norm_max_pool2d.h"
+#include "plateau/core/ops/conv2d_batch_norm_max_pool2d.h"
 #include "plateau/core/ops/crossentropy.h"
 #include "plateau/core/ops/dropout.h"
 #include "plateau/core/ops/elementwise.h"
@@ -140,6 +141,41 @@ Variable batch_norm_inference_max_pool2d(const Variable& x, const Variable& gamm
         return gradients(std::move(g.dx), std::move(g.dgamma), std::move(g.dbeta));
       },
       "batch_norm_inference_max_pool2d");
+}
+
+Variable conv2d_batch_norm_max_pool2d(const Variable& x, const Variable& w, const Variable& b,
+                                      const ops::Conv2dParams& conv, bool relu, const Variable& gamma,
+                                      const Variable& beta, double eps, const ops::MaxPool2dParams& pool,
+                                      Tensor* batch_mean, Tensor* batch_var) {
+  PLATEAU_CHECK(!wants(x), "conv2d_batch_norm_max_pool2d: its input gets no gradient, but x requires one");
+  const ops::ConvBatchNormPool f{w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma),
+                                 value_or_empty(beta), eps, pool};
+  auto saved = std::make_shared<ops::ConvBatchNormMaxPoolResult>(
+      ops::conv2d_batch_norm_max_pool2d_forward_train(x.value(), f));
+  if (batch_mean) *batch_mean = saved->mean;
+  if (batch_var) *batch_var = saved->var;
+  Tensor y = std::move(saved->y);
+  return Variable::from_op(
+      std::move(y), {x, w, b, gamma, beta},
+      [x, w, b, gamma, beta, conv, relu, eps, pool, saved](const Tensor& dy, const Tensor&) {
+        const ops::ConvBatchNormPool f{w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma),
+                                       value_or_empty(beta), eps, pool};
+        ops::ConvBatchNormGrads g = ops::conv2d_batch_norm_max_pool2d_backward_train(dy, x.value(), f, *saved);
+        return gradients(Tensor(), std::move(g.dw), std::move(g.db), std::move(g.dgamma), std::move(g.dbeta));
+      },
+      "conv2d_batch_norm_max_pool2d");
+}
+
+Variable conv2d_batch_norm_inference_max_pool2d(const Variable& x, const Variable& w, const Variable& b,
+                                                const ops::Conv2dParams& conv, bool relu, const Variable& gamma,
+                                                const Variable& beta, const Tensor& running_mean,
+                                                const Tensor& running_var, double eps,
+                                                const ops::MaxPool2dParams& pool) {
+  PLATEAU_CHECK(!NoGradGuard::grad_enabled() || !(wants(x) || wants(w) || wants(b) || wants(gamma) || wants(beta)),
+                "conv2d_batch_norm_inference_max_pool2d records no graph; call it under NoGradGuard");
+  const ops::ConvBatchNormPool f{w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma),
+                                 value_or_empty(beta), eps, pool};
+  return Variable(ops::conv2d_batch_norm_max_pool2d_forward_infer(x.value(), f, running_mean, running_var));
 }
 
 Variable dropout(const Variable& x, double rate, Rng& rng) {

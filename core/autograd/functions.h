@@ -32,6 +32,19 @@ Variable batch_norm_max_pool2d(const Variable& x, const Variable& gamma, const V
 Variable batch_norm_inference_max_pool2d(const Variable& x, const Variable& gamma, const Variable& beta,
                                          const Tensor& running_mean, const Tensor& running_var, double eps,
                                          const ops::MaxPool2dParams& p);
+// A one-channel first Conv2D (ReLU when relu), BatchNormalization and 2-D max pooling as one op
+// (core/ops/conv2d_batch_norm_max_pool2d.h; ops::conv2d_batch_norm_max_pool2d_applies says where). x gets no
+// gradient. The training form writes the batch statistics as batch_norm does; the inference form records no
+// graph, for evaluation under NoGradGuard.
+Variable conv2d_batch_norm_max_pool2d(const Variable& x, const Variable& w, const Variable& b,
+                                      const ops::Conv2dParams& conv, bool relu, const Variable& gamma,
+                                      const Variable& beta, double eps, const ops::MaxPool2dParams& pool,
+                                      Tensor* batch_mean, Tensor* batch_var);
+Variable conv2d_batch_norm_inference_max_pool2d(const Variable& x, const Variable& w, const Variable& b,
+                                                const ops::Conv2dParams& conv, bool relu, const Variable& gamma,
+                                                const Variable& beta, const Tensor& running_mean,
+                                                const Tensor& running_var, double eps,
+                                                const ops::MaxPool2dParams& pool);
 Variable dropout(const Variable& x, double rate, Rng& rng);
 
 Variable relu(const Variable& x);

@@ -46,28 +46,13 @@ void pool_planes(const Geometry& g, const Tensor& x, const MaxPool2dParams& p, B
   });
 }
 
-// Per plane: Σdy over the pooled gradient and Σdy·(x at the argmax − mean of the plane's channel). Only the
-// argmax positions receive a gradient, so these are the sums over the whole plane.
-struct PlaneSums {
-  std::vector<double> dy, dy_centered;  // per plane of the whole batch (bn::gather_planes)
-  bn::Layout whole;
-};
-PlaneSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x,
-                     const Tensor& mean) {
-  PlaneSums s{std::vector<double>(g.in.planes()), std::vector<double>(g.in.planes()), g.in};
-  bn::for_each_plane(g.in, [&](int64_t p) {
-    bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
-    const float* xp = x.data() + p * g.in.inner;
-    const float* d = dy.data() + p * g.out.inner;
-    const int32_t* at = argmax.data() + p * g.out.inner;
-    const double mu = mean[p % g.in.C];
-    double acc[4] = {0, 0, 0, 0};  // interleaved, so the adds do not wait on each other
-    for (int64_t k = 0; k < g.out.inner; ++k) acc[k & 3] += static_cast<double>(d[k]) * (xp[at[k]] - mu);
-    s.dy[p] = bn::block_sum(d, d, g.out.inner, [](double a, double) { return a; });
-    s.dy_centered[p] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+// The pooled sums of backward, reading x at the argmax positions (x is read plane by plane, in order).
+bn::PooledSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x,
+                          const Tensor& mean) {
+  return bn::pooled_sums(g.in, g.out.inner, dy.data(), mean, [&](int64_t p, int64_t k) {
+    if (k == 0) bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
+    return x.data()[p * g.in.inner + argmax[p * g.out.inner + k]];
   });
-  s.whole = bn::gather_planes(g.in, s.dy, s.dy_centered);
-  return s;
 }
 
 }  // namespace
@@ -98,7 +83,7 @@ BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std:
   bn::check_stat(invstd, g.in, op, "invstd");
   BatchNormGrads r{Tensor::uninitialized(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{g.in.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{g.in.C})};
-  const PlaneSums sums = plane_sums(g, dy, argmax, x, mean);
+  const bn::PooledSums sums = plane_sums(g, dy, argmax, x, mean);
   const double M = static_cast<double>(sums.whole.count());
   std::vector<bn::ChannelBackward> k(g.in.C);
   for (int64_t c = 0; c < g.in.C; ++c) {
@@ -109,14 +94,9 @@ BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std:
     if (!beta.empty()) r.dbeta[c] = static_cast<float>(sum_dy);
   }
   bn::for_each_plane(g.in, [&](int64_t p) {  // dx = p·dy + q·x + r, where dy is zero off the argmax positions
-    const bn::ChannelBackward& kc = k[p % g.in.C];
     bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
-    const float* xp = x.data() + p * g.in.inner;
-    float* dxp = r.dx.data() + p * g.in.inner;
-    for (int64_t i = 0; i < g.in.inner; ++i) dxp[i] = kc.q * xp[i] + kc.r;
-    const float* d = dy.data() + p * g.out.inner;
-    const int32_t* at = argmax.data() + p * g.out.inner;
-    for (int64_t j = 0; j < g.out.inner; ++j) dxp[at[j]] += kc.p * d[j];
+    bn::pooled_backward_plane(k[p % g.in.C], x.data() + p * g.in.inner, g.in.inner, dy.data() + p * g.out.inner,
+                              argmax.data() + p * g.out.inner, g.out.inner, r.dx.data() + p * g.in.inner);
   });
   return r;
 }
@@ -145,7 +125,7 @@ BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std:
   bn::check_stat(running_var, g.in, op, "running_var");
   BatchNormGrads r{Tensor(x.shape()), gamma.empty() ? Tensor() : Tensor(Shape{g.in.C}),
                    beta.empty() ? Tensor() : Tensor(Shape{g.in.C})};
-  const PlaneSums sums = plane_sums(g, dy, argmax, x, running_mean);
+  const bn::PooledSums sums = plane_sums(g, dy, argmax, x, running_mean);
   const std::vector<bn::InferenceMap> maps = bn::inference_maps(g.in, gamma, beta, running_mean, running_var, eps);
   bn::for_each_plane(g.in, [&](int64_t p) {  // dx = dy·γ/sqrt(var + eps) at the argmax positions, zero elsewhere
     const float scale = maps[p % g.in.C].a;

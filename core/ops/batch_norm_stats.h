@@ -57,16 +57,28 @@ inline void prefetch_next_plane(const float* t, int64_t inner, int64_t p, int64_
   for (int64_t b = 0; b < inner * static_cast<int64_t>(sizeof(float)); b += 64) __builtin_prefetch(next + b);
 }
 
-// Σ term(a[k], b[k]) for k in [0, n) in double, with 8 interleaved accumulators added in a fixed order
-// (one running sum would wait on each add; this loop vectorizes).
+// Σ term(a[k], b[k]) for k in [0, n) in double with `lanes` interleaved accumulators (one running sum would
+// wait on each add), added pairwise in a fixed order.
+template <int lanes, typename Term>
+double interleaved_sum(const float* a, const float* b, int64_t n, Term term) {
+  double acc[lanes] = {};
+  int64_t k = 0;
+  for (; k + lanes <= n; k += lanes)
+    for (int j = 0; j < lanes; ++j) acc[j] += term(static_cast<double>(a[k + j]), static_cast<double>(b[k + j]));
+  for (int j = 0; k < n; ++k, ++j) acc[j] += term(static_cast<double>(a[k]), static_cast<double>(b[k]));
+#pragma GCC unroll 32
+  for (int width = lanes / 2; width >= 1; width /= 2)
+#pragma GCC unroll 32
+    for (int j = 0; j < width; ++j) acc[j] += acc[j + width];
+  return acc[0];
+}
+
+// Σ term(a[k], b[k]) in double: 8 accumulators (one vector) for short rows, 32 (four vectors: one vector's
+// chain still waits 4 cycles per add) from 256 values on, where the final additions no longer matter. The
+// choice depends on n alone, so the sum is the same on every thread count.
 template <typename Term>
 double block_sum(const float* a, const float* b, int64_t n, Term term) {
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (int j = 0; j < 8; ++j) acc[j] += term(static_cast<double>(a[k + j]), static_cast<double>(b[k + j]));
-  for (int j = 0; k < n; ++k, ++j) acc[j] += term(static_cast<double>(a[k]), static_cast<double>(b[k]));
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  return n < 256 ? interleaved_sum<8>(a, b, n, term) : interleaved_sum<32>(a, b, n, term);
 }
 
 // Per-plane partial sums a and b of the whole batch: this process's planes, or, when the batch is split
@@ -110,20 +122,20 @@ struct ChannelStats {
   float a, shift;
 };
 
-// Mean and biased variance per channel over the whole batch (gather_planes): each plane's mean and Σ(x − plane mean)² (two passes over a plane
-// that sits in L1), combined per channel with Chan et al.'s pairwise update, in double: no cancellation
-// from E[x²] − E[x]² and a single pass over memory.
-inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, const Tensor& gamma, const Tensor& beta,
-                                             double eps) {
-  std::vector<double> plane_mean(l.planes()), plane_m2(l.planes());
+// One plane's mean and Σ(x − mean)², two passes over a plane that sits in L1.
+inline void plane_moments(const float* v, int64_t inner, double& mean, double& m2) {
+  mean = block_sum(v, v, inner, [](double a, double) { return a; }) / static_cast<double>(inner);
+  const double mu = mean;
+  m2 = block_sum(v, v, inner, [mu](double a, double) { return (a - mu) * (a - mu); });
+}
+
+// Mean and biased variance per channel over the whole batch (gather_planes) from every plane's moments,
+// combined per channel in plane order with Chan et al.'s pairwise update, in double: no cancellation from
+// E[x²] − E[x]² and a single pass over memory.
+inline std::vector<ChannelStats> combine_stats(const Layout& l, std::vector<double> plane_mean,
+                                               std::vector<double> plane_m2, const Tensor& gamma, const Tensor& beta,
+                                               double eps) {
   const double m = static_cast<double>(l.inner);
-  for_each_plane(l, [&](int64_t p) {
-    prefetch_next_plane(x, l.inner, p, l.planes());
-    const float* v = x + p * l.inner;
-    const double mean = block_sum(v, v, l.inner, [](double a, double) { return a; }) / m;
-    plane_mean[p] = mean;
-    plane_m2[p] = block_sum(v, v, l.inner, [mean](double a, double) { return (a - mean) * (a - mean); });
-  });
   const Layout whole = gather_planes(l, plane_mean, plane_m2);
   std::vector<ChannelStats> stats(l.C);
   for (int64_t c = 0; c < l.C; ++c) {
@@ -140,6 +152,17 @@ inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, co
                 static_cast<float>(shift_of(beta, c) - mean * scale_of(gamma, c) * invstd)};
   }
   return stats;
+}
+
+// The batch statistics of x, plane by plane (plane_moments), then combined (combine_stats).
+inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, const Tensor& gamma, const Tensor& beta,
+                                             double eps) {
+  std::vector<double> plane_mean(l.planes()), plane_m2(l.planes());
+  for_each_plane(l, [&](int64_t p) {
+    prefetch_next_plane(x, l.inner, p, l.planes());
+    plane_moments(x + p * l.inner, l.inner, plane_mean[p], plane_m2[p]);
+  });
+  return combine_stats(l, std::move(plane_mean), std::move(plane_m2), gamma, beta, eps);
 }
 
 // Inference's affine map for channel c from the running statistics: y = fma(x, a, shift) with
@@ -170,6 +193,35 @@ inline ChannelBackward channel_backward(double M, double gamma, double mean, dou
   const double k = gamma * invstd / M;
   return {static_cast<float>(k * M), static_cast<float>(-k * invstd * sum_dy_xhat),
           static_cast<float>(-k * sum_dy + k * invstd * mean * sum_dy_xhat)};
+}
+
+// Batch norm followed by max pooling with disjoint windows: only the argmax positions receive a gradient.
+// Per plane: Σdy over the pooled gradient dy (`outer` values a plane) and Σdy·(x at the argmax − the
+// channel's mean), where x_at(p, k) is x at plane p's k-th argmax; gathered over the whole batch.
+struct PooledSums {
+  std::vector<double> dy, dy_centered;  // per plane of the whole batch
+  Layout whole;
+};
+template <typename XAt>
+PooledSums pooled_sums(const Layout& in, int64_t outer, const float* dy, const Tensor& mean, XAt x_at) {
+  PooledSums s{std::vector<double>(in.planes()), std::vector<double>(in.planes()), in};
+  for_each_plane(in, [&](int64_t p) {
+    const float* d = dy + p * outer;
+    const double mu = mean[p % in.C];
+    double acc[4] = {0, 0, 0, 0};  // interleaved, so the adds do not wait on each other
+    for (int64_t k = 0; k < outer; ++k) acc[k & 3] += static_cast<double>(d[k]) * (x_at(p, k) - mu);
+    s.dy[p] = block_sum(d, d, outer, [](double a, double) { return a; });
+    s.dy_centered[p] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  });
+  s.whole = gather_planes(in, s.dy, s.dy_centered);
+  return s;
+}
+
+// One plane of dx = p·dy + q·x + r, where dy (`outer` values) is zero off the argmax positions `at`.
+inline void pooled_backward_plane(const ChannelBackward& k, const float* x, int64_t inner, const float* dy,
+                                  const int32_t* at, int64_t outer, float* dx) {
+  for (int64_t i = 0; i < inner; ++i) dx[i] = k.q * x[i] + k.r;
+  for (int64_t j = 0; j < outer; ++j) dx[at[j]] += k.p * dy[j];
 }
 
 }  // namespace plateau::ops::bn

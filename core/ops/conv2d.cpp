@@ -6,6 +6,7 @@
 #include "plateau/core/error.h"
 #include "plateau/core/ops/batch_split.h"
 #include "plateau/core/ops/bfloat16_operand.h"
+#include "plateau/core/ops/conv2d_geometry.h"
 #include "plateau/core/ops/conv2d_one_channel.h"
 #include "plateau/core/ops/eigen_view.h"
 #include "plateau/core/ops/gemm_bf16.h"
@@ -14,41 +15,6 @@
 
 namespace plateau::ops {
 namespace {
-
-struct Geometry {
-  int64_t N, C, H, W, K, R, S, P, Q;
-  int64_t rows() const { return C * R * S; }  // im2col rows
-  int64_t cols() const { return P * Q; }      // im2col columns
-};
-
-// Samples per GEMM: im2col of a group of samples side by side gives one wide product, which runs far
-// faster than one small product per sample. At least 8 samples and 256 columns (conv3's 3x3 outputs take
-// 32 samples). Depends only on the shape: it also fixes the slices of the weight-gradient reduction.
-int64_t group_size(const Geometry& g) {
-  const int64_t samples = (256 + g.cols() - 1) / g.cols();
-  return std::max<int64_t>(8, (samples + 7) / 8 * 8);
-}
-
-Geometry check_shapes(const Tensor& x, const Tensor& w, const Conv2dParams& p, const char* op) {
-  PLATEAU_CHECK(x.shape().rank() == 4, op, ": input must be 4-D (N,C,H,W), got shape ", x.shape());
-  PLATEAU_CHECK(w.shape().rank() == 4, op, ": weight must be 4-D (K,C,R,S), got shape ", w.shape());
-  PLATEAU_CHECK(p.stride_h >= 1 && p.stride_w >= 1, op, ": stride must be positive, got (", p.stride_h, ",",
-                p.stride_w, ")");
-  PLATEAU_CHECK(p.pad_top >= 0 && p.pad_bottom >= 0 && p.pad_left >= 0 && p.pad_right >= 0, op,
-                ": padding must be non-negative, got (top ", p.pad_top, ", bottom ", p.pad_bottom, ", left ",
-                p.pad_left, ", right ", p.pad_right, ")");
-  Geometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), 0, 0};
-  PLATEAU_CHECK(w.dim(1) == g.C, op, ": input has ", g.C, " channels, weight expects ", w.dim(1), " (input shape ",
-                x.shape(), ", weight shape ", w.shape(), ")");
-  const int64_t padded_h = g.H + p.pad_top + p.pad_bottom, padded_w = g.W + p.pad_left + p.pad_right;
-  PLATEAU_CHECK(g.R <= padded_h && g.S <= padded_w, op, ": kernel ", g.R, "x", g.S, " is larger than the padded input ",
-                padded_h, "x", padded_w, " (input shape ", x.shape(), ")");
-  g.P = conv_output_size(g.H, g.R, p.stride_h, p.pad_top, p.pad_bottom);
-  g.Q = conv_output_size(g.W, g.S, p.stride_w, p.pad_left, p.pad_right);
-  return g;
-}
-
-bool padded(const Conv2dParams& p) { return p.pad_top || p.pad_bottom || p.pad_left || p.pad_right; }
 
 // The output columns j whose input column j·stride + offset lies inside [0, W): [lo, hi).
 struct ColumnRange {
@@ -62,13 +28,13 @@ ColumnRange valid_columns(int64_t Q, int64_t W, int stride, int64_t offset) {
 }
 
 // Stride 1, no padding, images at most 16 wide: the shape of rows.h's block copies (conv2 and conv3).
-[[maybe_unused]] bool narrow_valid(const Geometry& g, const Conv2dParams& p) {
+[[maybe_unused]] bool narrow_valid(const ConvGeometry& g, const Conv2dParams& p) {
   return p.stride_h == 1 && p.stride_w == 1 && !padded(p) && g.W <= 16;
 }
 
 // col (C·R·S, ld) columns [offset, offset + P·Q) <- one sample x_n (C,H,W); rows ordered (c, r, s)
 // to match w (K, C·R·S). Padding reads as zero; with stride 1 each output row is one contiguous copy.
-void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* col, int64_t ld, int64_t offset) {
+void im2col(const float* x_n, const ConvGeometry& g, const Conv2dParams& p, float* col, int64_t ld, int64_t offset) {
 #if defined(__AVX512F__)
   if (narrow_valid(g, p)) {  // each (c, r, s) block: P rows of Q contiguous input values
     for (int64_t c = 0; c < g.C; ++c)
@@ -104,7 +70,7 @@ void im2col(const float* x_n, const Geometry& g, const Conv2dParams& p, float* c
 }
 
 // dx_n (C,H,W) += scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
-void col2im(const float* dcol, const Geometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
+void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
 #if defined(__AVX512F__)
   if (narrow_valid(g, p)) {  // input row h = i + r gathers the S shifted rows i of block (c, r, ·)
     for (int64_t c = 0; c < g.C; ++c)
@@ -150,7 +116,7 @@ bool bf16(const Conv2dParams& p) { return p.compute == ComputeType::BFloat16; }
 }  // namespace
 
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu) {
-  const Geometry g = check_shapes(x, w, p, "conv2d");
+  const ConvGeometry g = check_conv_shapes(x, w, p, "conv2d");
   const bool has_bias = !b.empty();
   if (has_bias)
     PLATEAU_CHECK(b.shape() == Shape({g.K}), "conv2d: bias has shape ", b.shape(), ", expected [", g.K, "]");
@@ -194,7 +160,7 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
 
 Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, const Conv2dParams& p, bool has_bias,
                             bool need_dx, const Tensor* relu_output) {
-  const Geometry g = check_shapes(x, w, p, "conv2d_backward");
+  const ConvGeometry g = check_conv_shapes(x, w, p, "conv2d_backward");
   PLATEAU_CHECK(dy.shape() == Shape({g.N, g.K, g.P, g.Q}), "conv2d_backward: dy has shape ", dy.shape(),
                 ", expected [", g.N, ",", g.K, ",", g.P, ",", g.Q, "]");
   if (relu_output)

@@ -23,110 +23,120 @@ __mmask16 first_lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFF
 
 constexpr int64_t kFilters = 8;  // filters computed together: 8 independent FMA chains hide the FMA latency
 
-// R and S are template arguments so that the per-tap arrays below live in registers.
+// One image: y_n (K,P,Q) = x_n (H,W) ⋆ w + b. R and S are template arguments so that the per-tap arrays
+// below live in registers.
 template <int R, int S>
-void forward_rs(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
-                int64_t K, float* y) {
+void forward_image_rs(const float* xn, const float* w, const float* b, bool relu, bool bf16, int64_t H, int64_t W,
+                      int64_t K, float* yn) {
   constexpr int taps = R * S;
   const int64_t P = H - R + 1, Q = W - S + 1;
-  for_each_slice(N, 8, [&](int64_t, int64_t n0, int64_t n1) {
-    for (int64_t n = n0; n < n1; ++n) {
-      const float* xn = x + n * H * W;
-      float* yn = y + n * K * P * Q;
-      // the sum, then the bias, as the GEMM path; then the ReLU (and, for bfloat16, the rounding)
-      auto store = [&](__m512 v, int64_t k, int64_t i, int64_t j0, __mmask16 m) {
-        if (b) v = _mm512_add_ps(v, _mm512_set1_ps(b[k]));
-        if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
-        if (bf16) v = round_to_bfloat16(v);
-        _mm512_mask_storeu_ps(yn + (k * P + i) * Q + j0, m, v);
-      };
-      for (int64_t i = 0; i < P; ++i)
-        for (int64_t j0 = 0; j0 < Q; j0 += 16) {
-          const __mmask16 m = first_lanes(Q - j0);
-          __m512 in[taps];
+  // the sum, then the bias, as the GEMM path; then the ReLU (and, for bfloat16, the rounding)
+  auto store = [&](__m512 v, int64_t k, int64_t i, int64_t j0, __mmask16 m) {
+    if (b) v = _mm512_add_ps(v, _mm512_set1_ps(b[k]));
+    if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
+    if (bf16) v = round_to_bfloat16(v);
+    _mm512_mask_storeu_ps(yn + (k * P + i) * Q + j0, m, v);
+  };
+  for (int64_t i = 0; i < P; ++i)
+    for (int64_t j0 = 0; j0 < Q; j0 += 16) {
+      const __mmask16 m = first_lanes(Q - j0);
+      __m512 in[taps];
 #pragma GCC unroll 5
-          for (int r = 0; r < R; ++r)
+      for (int r = 0; r < R; ++r)
 #pragma GCC unroll 5
-            for (int s = 0; s < S; ++s) in[r * S + s] = _mm512_maskz_loadu_ps(m, xn + (i + r) * W + j0 + s);
-          int64_t k0 = 0;
-          for (; k0 + kFilters <= K; k0 += kFilters) {
-            __m512 acc[kFilters];
+        for (int s = 0; s < S; ++s) in[r * S + s] = _mm512_maskz_loadu_ps(m, xn + (i + r) * W + j0 + s);
+      int64_t k0 = 0;
+      for (; k0 + kFilters <= K; k0 += kFilters) {
+        __m512 acc[kFilters];
 #pragma GCC unroll 8
-            for (int f = 0; f < kFilters; ++f) acc[f] = _mm512_setzero_ps();
+        for (int f = 0; f < kFilters; ++f) acc[f] = _mm512_setzero_ps();
 #pragma GCC unroll 25
-            for (int t = 0; t < taps; ++t)
+        for (int t = 0; t < taps; ++t)
 #pragma GCC unroll 8
-              for (int f = 0; f < kFilters; ++f)
-                acc[f] = _mm512_fmadd_ps(_mm512_set1_ps(w[(k0 + f) * taps + t]), in[t], acc[f]);
+          for (int f = 0; f < kFilters; ++f)
+            acc[f] = _mm512_fmadd_ps(_mm512_set1_ps(w[(k0 + f) * taps + t]), in[t], acc[f]);
 #pragma GCC unroll 8
-            for (int f = 0; f < kFilters; ++f) store(acc[f], k0 + f, i, j0, m);
-          }
-          for (; k0 < K; ++k0) {  // the filters left over, one at a time
-            __m512 acc = _mm512_setzero_ps();
+        for (int f = 0; f < kFilters; ++f) store(acc[f], k0 + f, i, j0, m);
+      }
+      for (; k0 < K; ++k0) {  // the filters left over, one at a time
+        __m512 acc = _mm512_setzero_ps();
 #pragma GCC unroll 25
-            for (int t = 0; t < taps; ++t) acc = _mm512_fmadd_ps(_mm512_set1_ps(w[k0 * taps + t]), in[t], acc);
-            store(acc, k0, i, j0, m);
-          }
-        }
+        for (int t = 0; t < taps; ++t) acc = _mm512_fmadd_ps(_mm512_set1_ps(w[k0 * taps + t]), in[t], acc);
+        store(acc, k0, i, j0, m);
+      }
     }
-  });
 }
 
+// One image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null): dy_n and relu_n are
+// the image's (K,P,Q) planes, x_n its (H,W) input.
 template <int R, int S>
-void backward_weights_rs(const float* dy, const float* x, const float* relu_y, bool bf16, int64_t n0, int64_t n1,
-                         int64_t H, int64_t W, int64_t K, float* dw, float* db) {
+void add_weight_gradients_rs(const float* dy_n, const float* x_n, const float* relu_n, bool bf16, int64_t H, int64_t W,
+                             int64_t K, float* dw, float* db) {
   constexpr int taps = R * S;
   const int64_t P = H - R + 1, Q = W - S + 1;
-  std::fill_n(dw, K * taps, 0.0f);
-  if (db) std::fill_n(db, K, 0.0f);
-  for (int64_t n = n0; n < n1; ++n) {
-    const float* xn = x + n * H * W;
-    for (int64_t k = 0; k < K; ++k) {
-      const int64_t plane = (n * K + k) * P * Q;
-      __m512 acc[taps];
+  for (int64_t k = 0; k < K; ++k) {
+    const float* dyk = dy_n + k * P * Q;
+    const float* reluk = relu_n ? relu_n + k * P * Q : nullptr;
+    __m512 acc[taps];
 #pragma GCC unroll 25
-      for (int t = 0; t < taps; ++t) acc[t] = _mm512_setzero_ps();
-      __m512 acc_b = _mm512_setzero_ps();
-      for (int64_t i = 0; i < P; ++i)
-        for (int64_t j0 = 0; j0 < Q; j0 += 16) {
-          const __mmask16 m = first_lanes(Q - j0);
-          __mmask16 pass = m;
-          if (relu_y)  // the gradient passes where the output was positive
-            pass = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, relu_y + plane + i * Q + j0),
-                                           _mm512_setzero_ps(), _CMP_GT_OQ);
-          __m512 d = _mm512_maskz_loadu_ps(pass, dy + plane + i * Q + j0);
-          if (bf16) d = round_to_bfloat16(d);
-          // software prefetch 2 KB ahead: the hardware prefetcher alone left this loop waiting on memory (3x slower)
-          _mm_prefetch(reinterpret_cast<const char*>(dy + plane + i * Q + j0 + 512), _MM_HINT_T0);
-          if (relu_y) _mm_prefetch(reinterpret_cast<const char*>(relu_y + plane + i * Q + j0 + 512), _MM_HINT_T0);
-          acc_b = _mm512_add_ps(acc_b, d);
+    for (int t = 0; t < taps; ++t) acc[t] = _mm512_setzero_ps();
+    __m512 acc_b = _mm512_setzero_ps();
+    for (int64_t i = 0; i < P; ++i)
+      for (int64_t j0 = 0; j0 < Q; j0 += 16) {
+        const __mmask16 m = first_lanes(Q - j0);
+        __mmask16 pass = m;
+        if (reluk)  // the gradient passes where the output was positive
+          pass = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, reluk + i * Q + j0), _mm512_setzero_ps(),
+                                         _CMP_GT_OQ);
+        __m512 d = _mm512_maskz_loadu_ps(pass, dyk + i * Q + j0);
+        if (bf16) d = round_to_bfloat16(d);
+        // software prefetch 2 KB ahead: the hardware prefetcher alone left this loop waiting on memory (3x slower)
+        _mm_prefetch(reinterpret_cast<const char*>(dyk + i * Q + j0 + 512), _MM_HINT_T0);
+        if (reluk) _mm_prefetch(reinterpret_cast<const char*>(reluk + i * Q + j0 + 512), _MM_HINT_T0);
+        acc_b = _mm512_add_ps(acc_b, d);
 #pragma GCC unroll 5
-          for (int r = 0; r < R; ++r)
+        for (int r = 0; r < R; ++r)
 #pragma GCC unroll 5
-            for (int s = 0; s < S; ++s)
-              acc[r * S + s] =
-                  _mm512_fmadd_ps(d, _mm512_maskz_loadu_ps(m, xn + (i + r) * W + j0 + s), acc[r * S + s]);
-        }
-      // image by image, in order: the same sums on every thread count
+          for (int s = 0; s < S; ++s)
+            acc[r * S + s] = _mm512_fmadd_ps(d, _mm512_maskz_loadu_ps(m, x_n + (i + r) * W + j0 + s), acc[r * S + s]);
+      }
+    // image by image, in order: the same sums on every thread count
 #pragma GCC unroll 25
-      for (int t = 0; t < taps; ++t) dw[k * taps + t] += _mm512_reduce_add_ps(acc[t]);
-      if (db) db[k] += _mm512_reduce_add_ps(acc_b);
-    }
+    for (int t = 0; t < taps; ++t) dw[k * taps + t] += _mm512_reduce_add_ps(acc[t]);
+    if (db) db[k] += _mm512_reduce_add_ps(acc_b);
   }
 }
 
 }  // namespace
 
+void forward_image(const float* x_n, const float* w, const float* b, bool relu, bool bf16, int64_t H, int64_t W,
+                   int64_t K, int64_t R, int64_t S, float* y_n) {
+  if (R == 3 && S == 3) return forward_image_rs<3, 3>(x_n, w, b, relu, bf16, H, W, K, y_n);
+  if (R == 5 && S == 5) return forward_image_rs<5, 5>(x_n, w, b, relu, bf16, H, W, K, y_n);
+}
+
 void forward(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
              int64_t K, int64_t R, int64_t S, float* y) {
-  if (R == 3 && S == 3) return forward_rs<3, 3>(x, w, b, relu, bf16, N, H, W, K, y);
-  if (R == 5 && S == 5) return forward_rs<5, 5>(x, w, b, relu, bf16, N, H, W, K, y);
+  const int64_t out = K * (H - R + 1) * (W - S + 1);
+  for_each_slice(N, 8, [&](int64_t, int64_t n0, int64_t n1) {
+    for (int64_t n = n0; n < n1; ++n) forward_image(x + n * H * W, w, b, relu, bf16, H, W, K, R, S, y + n * out);
+  });
+}
+
+void add_weight_gradients(const float* dy_n, const float* x_n, const float* relu_n, bool bf16, int64_t H, int64_t W,
+                          int64_t K, int64_t R, int64_t S, float* dw, float* db) {
+  if (R == 3 && S == 3) return add_weight_gradients_rs<3, 3>(dy_n, x_n, relu_n, bf16, H, W, K, dw, db);
+  if (R == 5 && S == 5) return add_weight_gradients_rs<5, 5>(dy_n, x_n, relu_n, bf16, H, W, K, dw, db);
 }
 
 void backward_weights(const float* dy, const float* x, const float* relu_y, bool bf16, int64_t n0, int64_t n1,
                       int64_t H, int64_t W, int64_t K, int64_t R, int64_t S, float* dw, float* db) {
-  if (R == 3 && S == 3) return backward_weights_rs<3, 3>(dy, x, relu_y, bf16, n0, n1, H, W, K, dw, db);
-  if (R == 5 && S == 5) return backward_weights_rs<5, 5>(dy, x, relu_y, bf16, n0, n1, H, W, K, dw, db);
+  const int64_t out = K * (H - R + 1) * (W - S + 1);
+  std::fill_n(dw, K * R * S, 0.0f);
+  if (db) std::fill_n(db, K, 0.0f);
+  for (int64_t n = n0; n < n1; ++n)
+    add_weight_gradients(dy + n * out, x + n * H * W, relu_y ? relu_y + n * out : nullptr, bf16, H, W, K, R, S, dw,
+                         db);
 }
 
 #else  // without AVX-512 conv2d uses im2col + GEMM for every layer
@@ -134,6 +144,10 @@ void backward_weights(const float* dy, const float* x, const float* relu_y, bool
 bool one_channel_direct(int64_t, int64_t, int64_t, int, int, bool) { return false; }
 void forward(const float*, const float*, const float*, bool, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
              int64_t, float*) {}
+void forward_image(const float*, const float*, const float*, bool, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
+                   float*) {}
+void add_weight_gradients(const float*, const float*, const float*, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
+                          float*, float*) {}
 void backward_weights(const float*, const float*, const float*, bool, int64_t, int64_t, int64_t, int64_t, int64_t,
                       int64_t, int64_t, float*, float*) {}
 

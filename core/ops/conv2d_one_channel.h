@@ -20,6 +20,15 @@ bool one_channel_direct(int64_t C, int64_t R, int64_t S, int stride_h, int strid
 void forward(const float* x, const float* w, const float* b, bool relu, bool bf16, int64_t N, int64_t H, int64_t W,
              int64_t K, int64_t R, int64_t S, float* y);
 
+// One image: y_n (K,P,Q) = x_n (H,W) ⋆ w + b, as forward() computes each image.
+void forward_image(const float* x_n, const float* w, const float* b, bool relu, bool bf16, int64_t H, int64_t W,
+                   int64_t K, int64_t R, int64_t S, float* y_n);
+
+// Adds one image's weight and bias gradient sums to dw and db (or null): dy_n and relu_n (or null) are its
+// (K,P,Q) planes, x_n its (H,W) input. backward_weights() calls it image by image.
+void add_weight_gradients(const float* dy_n, const float* x_n, const float* relu_n, bool bf16, int64_t H, int64_t W,
+                          int64_t K, int64_t R, int64_t S, float* dw, float* db);
+
 // Weight and bias gradients for the images [n0, n1): dw (K·R·S) and db (K, or null) are overwritten with this
 // slice's sums. relu_y, when given, masks dy where the forward output was not positive; bf16 rounds each dy
 // to bfloat16 as it is read.

@@ -145,6 +145,24 @@ BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std:
   return kernels().batch_norm_max_pool2d_backward_infer(dy, argmax, x, gamma, beta, running_mean, running_var, eps);
 }
 
+// conv2d_batch_norm_max_pool2d.h
+bool conv2d_batch_norm_max_pool2d_applies(const Shape& x, const Shape& w, const Conv2dParams& conv,
+                                          const MaxPool2dParams& pool) {
+  return kernels().conv2d_batch_norm_max_pool2d_applies(x, w, conv, pool);
+}
+ConvBatchNormMaxPoolResult conv2d_batch_norm_max_pool2d_forward_train(const Tensor& x, const ConvBatchNormPool& f) {
+  return kernels().conv2d_batch_norm_max_pool2d_forward_train(x, f);
+}
+ConvBatchNormGrads conv2d_batch_norm_max_pool2d_backward_train(const Tensor& dy, const Tensor& x,
+                                                               const ConvBatchNormPool& f,
+                                                               const ConvBatchNormMaxPoolResult& saved) {
+  return kernels().conv2d_batch_norm_max_pool2d_backward_train(dy, x, f, saved);
+}
+Tensor conv2d_batch_norm_max_pool2d_forward_infer(const Tensor& x, const ConvBatchNormPool& f,
+                                                  const Tensor& running_mean, const Tensor& running_var) {
+  return kernels().conv2d_batch_norm_max_pool2d_forward_infer(x, f, running_mean, running_var);
+}
+
 // conv2d.h, conv2d_one_channel.h
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p, bool relu) {
   return kernels().conv2d_forward(x, w, b, p, relu);

@@ -17,6 +17,7 @@
 #include "plateau/core/ops/batch_norm.h"
 #include "plateau/core/ops/batch_norm_max_pool2d.h"
 #include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/conv2d_batch_norm_max_pool2d.h"
 #include "plateau/core/ops/dropout.h"
 #include "plateau/core/ops/matmul.h"
 #include "plateau/core/ops/max_pool2d.h"
@@ -51,6 +52,15 @@ struct KernelTable {
   BatchNormGrads (*batch_norm_max_pool2d_backward_infer)(const Tensor&, const std::vector<int32_t>&, const Tensor&,
                                                          const Tensor&, const Tensor&, const Tensor&, const Tensor&,
                                                          double);
+  // conv2d_batch_norm_max_pool2d.h
+  bool (*conv2d_batch_norm_max_pool2d_applies)(const Shape&, const Shape&, const Conv2dParams&,
+                                               const MaxPool2dParams&);
+  ConvBatchNormMaxPoolResult (*conv2d_batch_norm_max_pool2d_forward_train)(const Tensor&, const ConvBatchNormPool&);
+  ConvBatchNormGrads (*conv2d_batch_norm_max_pool2d_backward_train)(const Tensor&, const Tensor&,
+                                                                    const ConvBatchNormPool&,
+                                                                    const ConvBatchNormMaxPoolResult&);
+  Tensor (*conv2d_batch_norm_max_pool2d_forward_infer)(const Tensor&, const ConvBatchNormPool&, const Tensor&,
+                                                       const Tensor&);
   // conv2d.h, conv2d_one_channel.h
   Tensor (*conv2d_forward)(const Tensor&, const Tensor&, const Tensor&, const Conv2dParams&, bool);
   Conv2dGrads (*conv2d_backward)(const Tensor&, const Tensor&, const Tensor&, const Conv2dParams&, bool, bool,
