@@ -69,19 +69,25 @@ void im2col(const float* x_n, const ConvGeometry& g, const Conv2dParams& p, floa
       }
 }
 
-// dx_n (C,H,W) += scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
+// dx_n (C,H,W) = scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
 void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
 #if defined(__AVX512F__)
-  if (narrow_valid(g, p)) {  // input row h = i + r gathers the S shifted rows i of block (c, r, ·)
+  if (narrow_valid(g, p)) {
+    // Input row h gathers the S shifted rows i = h − r of each block (c, r, ·), r ascending, in a register,
+    // and is stored once: every row is covered (H = P + R − 1), so dx_n needs no zeroing first.
+    const __mmask16 mw = static_cast<__mmask16>(g.W >= 16 ? 0xFFFF : (1u << g.W) - 1);
     for (int64_t c = 0; c < g.C; ++c)
-      for (int64_t r = 0; r < g.R; ++r) {
-        const float* block = dcol + (c * g.R + r) * g.S * ld + offset;
-        for (int64_t i = 0; i < g.P; ++i)
-          rows::add_shifted_rows(block + i * g.Q, ld, g.S, g.Q, g.W, dx_n + (c * g.H + i + r) * g.W);
+      for (int64_t h = 0; h < g.H; ++h) {
+        __m512 acc = _mm512_setzero_ps();
+        for (int64_t r = std::max<int64_t>(0, h - g.P + 1); r <= std::min<int64_t>(g.R - 1, h); ++r)
+          acc = rows::add_shifted_rows(acc, dcol + (c * g.R + r) * g.S * ld + offset + (h - r) * g.Q, ld, g.S, g.Q,
+                                       g.W);
+        _mm512_mask_storeu_ps(dx_n + (c * g.H + h) * g.W, mw, acc);
       }
     return;
   }
 #endif
+  std::fill_n(dx_n, g.C * g.H * g.W, 0.0f);
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
       for (int64_t s = 0; s < g.S; ++s) {
@@ -166,7 +172,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   if (relu_output)
     PLATEAU_CHECK(relu_output->shape() == dy.shape(), "conv2d_backward: ReLU output has shape ", relu_output->shape(),
                   ", dy has ", dy.shape());
-  // dx is zeroed sample by sample where col2im adds into it, in parallel, rather than here in one thread
+  // dx is written sample by sample by col2im, in parallel
   Conv2dGrads grads{need_dx ? Tensor::uninitialized(x.shape()) : Tensor(), Tensor(w.shape()),
                     has_bias ? Tensor(Shape{g.K}) : Tensor()};
   // The weight gradient sums over samples: per slice of samples, then over slices in order (batch_split.h).
@@ -228,7 +234,6 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         }
         for (int64_t n = n0; n < n1; ++n) {
           float* dx_n = grads.dx.data() + n * CHW;
-          std::fill_n(dx_n, CHW, 0.0f);
           col2im(dcol, g, p, dx_n, cols, (n - n0) * PQ);
           if (bf16(p)) round_to_bfloat16(dx_n, CHW);
         }

@@ -71,18 +71,17 @@ inline void gather_block(const float* in, int64_t stride, int64_t n_rows, int64_
   for (; i < n_rows; ++i) _mm512_mask_storeu_ps(out + i * width, m, _mm512_maskz_loadu_ps(m, in + i * stride));
 }
 
-// col2im for one (c, r) and all S kernel columns of a row: out[j] (j < W ≤ 16) += Σ_s in_s[j − s] for
-// 0 ≤ j − s < Q, where in_s = in + s·in_row_stride. One load and one store of out, however many s: adding
-// each s separately stored overlapping windows of out and waited on every store.
-inline void add_shifted_rows(const float* in, int64_t in_row_stride, int64_t S, int64_t Q, int64_t W, float* out) {
+// col2im for one (c, r) and all S kernel columns of a row: acc[j] (j < W ≤ 16) + Σ_s in_s[j − s] for
+// 0 ≤ j − s < Q, where in_s = in + s·in_row_stride, added s by s. Kept in a register: adding each s into
+// memory stored overlapping windows of the output and waited on every store.
+inline __m512 add_shifted_rows(__m512 acc, const float* in, int64_t in_row_stride, int64_t S, int64_t Q, int64_t W) {
   const __mmask16 mw = static_cast<__mmask16>(W >= 16 ? 0xFFFF : (1u << W) - 1);
-  __m512 acc = _mm512_maskz_loadu_ps(mw, out);
   for (int64_t s = 0; s < S; ++s) {
     // lanes [s, s + Q) take in_s[0, Q)
     const __mmask16 ms = static_cast<__mmask16>(((1u << Q) - 1) << s) & mw;
     acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(ms, in + s * in_row_stride - s));
   }
-  _mm512_mask_storeu_ps(out, mw, acc);
+  return acc;
 }
 #endif
 
