@@ -43,16 +43,24 @@ void KerasAdam::keras_update(const ParamGroup& group, double lr, int64_t iterati
   float* m = state.slots["m"].data();
   float* v = state.slots["v"].data();
   float* vhat = amsgrad ? state.slots["v_hat"].data() : nullptr;
+  // two loops rather than a test inside one, so that each vectorizes
+  if (!vhat) {
+    ops::for_each_element(param.numel(), [&](int64_t i) {
+      const double mi = m[i] + (g[i] - m[i]) * (1.0 - b1);
+      const double vi = v[i] + (static_cast<double>(g[i]) * g[i] - v[i]) * (1.0 - b2);
+      m[i] = static_cast<float>(mi);
+      v[i] = static_cast<float>(vi);
+      w[i] = static_cast<float>(w[i] - alpha * mi / (std::sqrt(vi) + eps));
+    });
+    return;
+  }
   ops::for_each_element(param.numel(), [&](int64_t i) {
     const double mi = m[i] + (g[i] - m[i]) * (1.0 - b1);
     const double vi = v[i] + (static_cast<double>(g[i]) * g[i] - v[i]) * (1.0 - b2);
     m[i] = static_cast<float>(mi);
     v[i] = static_cast<float>(vi);
-    double second = vi;
-    if (vhat) {
-      second = std::max(static_cast<double>(vhat[i]), vi);
-      vhat[i] = static_cast<float>(second);
-    }
+    const double second = std::max(static_cast<double>(vhat[i]), vi);
+    vhat[i] = static_cast<float>(second);
     w[i] = static_cast<float>(w[i] - alpha * mi / (std::sqrt(second) + eps));
   });
 }
