@@ -61,11 +61,12 @@ struct SampleSlice {
 };
 std::vector<SampleSlice> sample_slices(int64_t n, int64_t slice);
 
-// Calls body(index, begin, end) for every slice, in parallel: each slice by one thread from start to end.
+// Calls body(index, begin, end) for every slice, in parallel: each slice by one thread from start to end
+// (a single slice on the calling thread, as for_each_slice).
 template <typename Body>
 void for_each_sample_slice(const std::vector<SampleSlice>& slices, Body&& body) {
   const int64_t count = static_cast<int64_t>(slices.size());
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (count > 1)
   for (int64_t i = 0; i < count; ++i) body(i, slices[i].begin, slices[i].end);
 }
 

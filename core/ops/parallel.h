@@ -23,10 +23,12 @@ void for_each_element(int64_t n, F f) {
 inline int64_t slice_count(int64_t n, int64_t slice) { return n <= 0 ? 0 : (n + slice - 1) / slice; }
 
 // Calls body(index, begin, end) for slice index = 0 … slice_count-1, covering [0, n).
+// A single slice runs on the calling thread: waking the others (and, on a busy machine, waiting for them
+// to be scheduled at the barrier) would cost more than it does.
 template <typename Body>
 void for_each_slice(int64_t n, int64_t slice, Body&& body) {
   const int64_t count = slice_count(n, slice);
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (count > 1)
   for (int64_t i = 0; i < count; ++i) {
     const int64_t begin = i * slice;
     body(i, begin, std::min(n, begin + slice));
