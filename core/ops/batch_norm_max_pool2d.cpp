@@ -46,12 +46,15 @@ void pool_planes(const Geometry& g, const Tensor& x, const MaxPool2dParams& p, B
   });
 }
 
-// The pooled sums of backward, reading x at the argmax positions (x is read plane by plane, in order).
+// The pooled sums of backward, x at the argmax positions gathered plane by plane (x read in order).
 bn::PooledSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x,
                           const Tensor& mean) {
-  return bn::pooled_sums(g.in, g.out.inner, dy.data(), mean, [&](int64_t p, int64_t k) {
-    if (k == 0) bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
-    return x.data()[p * g.in.inner + argmax[p * g.out.inner + k]];
+  return bn::pooled_sums(g.in, g.out.inner, dy.data(), mean, [&](int64_t p, float* buffer) {
+    bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
+    const float* xp = x.data() + p * g.in.inner;
+    const int32_t* at = argmax.data() + p * g.out.inner;
+    for (int64_t k = 0; k < g.out.inner; ++k) buffer[k] = xp[at[k]];
+    return static_cast<const float*>(buffer);
   });
 }
 

@@ -197,7 +197,8 @@ inline ChannelBackward channel_backward(double M, double gamma, double mean, dou
 
 // Batch norm followed by max pooling with disjoint windows: only the argmax positions receive a gradient.
 // Per plane: Σdy over the pooled gradient dy (`outer` values a plane) and Σdy·(x at the argmax − the
-// channel's mean), where x_at(p, k) is x at plane p's k-th argmax; gathered over the whole batch.
+// channel's mean); x_at(p, buffer) gives plane p's `outer` values of x at its argmax positions, either
+// where they are stored or gathered into buffer. Gathered over the whole batch.
 struct PooledSums {
   std::vector<double> dy, dy_centered;  // per plane of the whole batch
   Layout whole;
@@ -206,12 +207,13 @@ template <typename XAt>
 PooledSums pooled_sums(const Layout& in, int64_t outer, const float* dy, const Tensor& mean, XAt x_at) {
   PooledSums s{std::vector<double>(in.planes()), std::vector<double>(in.planes()), in};
   for_each_plane(in, [&](int64_t p) {
+    thread_local std::vector<float> buffer;
+    if (static_cast<int64_t>(buffer.size()) < outer) buffer.resize(static_cast<size_t>(outer));
     const float* d = dy + p * outer;
+    const float* x = x_at(p, buffer.data());
     const double mu = mean[p % in.C];
-    double acc[4] = {0, 0, 0, 0};  // interleaved, so the adds do not wait on each other
-    for (int64_t k = 0; k < outer; ++k) acc[k & 3] += static_cast<double>(d[k]) * (x_at(p, k) - mu);
     s.dy[p] = block_sum(d, d, outer, [](double a, double) { return a; });
-    s.dy_centered[p] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    s.dy_centered[p] = block_sum(d, x, outer, [mu](double a, double b) { return a * (b - mu); });
   });
   s.whole = gather_planes(in, s.dy, s.dy_centered);
   return s;

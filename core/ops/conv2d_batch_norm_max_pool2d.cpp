@@ -145,8 +145,8 @@ ConvBatchNormGrads conv2d_batch_norm_max_pool2d_backward_train(const Tensor& dy,
   bn::check_stat(saved.invstd, s.conv, op, "invstd");
 
   // batch norm's backward, as batch_norm_max_pool2d_backward_train: the sums over the pooled gradient
-  const bn::PooledSums sums = bn::pooled_sums(s.conv, outer, dy.data(), saved.mean, [&](int64_t p, int64_t k) {
-    return saved.at_argmax.data()[p * outer + k];
+  const bn::PooledSums sums = bn::pooled_sums(s.conv, outer, dy.data(), saved.mean, [&](int64_t p, float*) {
+    return saved.at_argmax.data() + p * outer;
   });
   const double M = static_cast<double>(sums.whole.count());
   ConvBatchNormGrads r{Tensor(f.w.shape()), f.b.empty() ? Tensor() : Tensor(Shape{g.K}),
