@@ -36,13 +36,15 @@ constexpr int64_t kBlock = 32;  // the result block of 2x2 tiles
 
 int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
-// AMX needs the CPU (CPUID leaf 7: AMX-BF16 is EDX bit 22, AMX-TILE bit 24) and Linux's leave to use its
-// 8 KB of tile registers (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, Linux 5.16 and later).
+// AMX needs the CPU (CPUID leaf 7: AMX-BF16 is EDX bit 22, AMX-TILE bit 24; the packing below also uses
+// AVX512-BF16's conversions, leaf 7 subleaf 1 EAX bit 5, which every AMX CPU has) and Linux's leave to use
+// its 8 KB of tile registers (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, Linux 5.16 and later).
 bool amx_available() {
   static const bool available = [] {
     unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
     if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
     if (!(edx & (1u << 22)) || !(edx & (1u << 24))) return false;
+    if (!__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) || !(eax & (1u << 5))) return false;
     constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
     return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
   }();
@@ -58,22 +60,26 @@ constexpr int64_t kTileWords = 256;
 
 inline __mmask16 first(int64_t n) { return n >= 16 ? __mmask16(0xffff) : n <= 0 ? 0 : __mmask16((1u << n) - 1); }
 
+// The packing rounds with AVX512-BF16's VCVTNE2PS2BF16: round to nearest even, as bfloat16_upper, in one
+// instruction for 32 values. (It treats denormal inputs as zero, as AMX's TDPBF16PS does with its
+// operands anyway, and keeps a NaN's sign and payload where bfloat16_upper makes it canonical.)
+#define PLATEAU_BF16_TARGET __attribute__((target("avx512bf16,avx512bw")))
+
 // 16 words (lo[c], hi[c]) for c < n from two rows; a null row reads as zeros.
-inline __m512i interleaved_words(const float* lo, const float* hi, int64_t n) {
+PLATEAU_BF16_TARGET inline __m512i interleaved_words(const float* lo, const float* hi, int64_t n) {
   const __m512 a = lo ? _mm512_maskz_loadu_ps(first(n), lo) : _mm512_setzero_ps();
   const __m512 b = hi ? _mm512_maskz_loadu_ps(first(n), hi) : _mm512_setzero_ps();
-  return _mm512_or_si512(_mm512_srli_epi32(bfloat16_upper(a), 16),
-                         _mm512_and_si512(bfloat16_upper(b), _mm512_set1_epi32(static_cast<int>(0xffff0000u))));
+  // 16-bit elements a0 … a15, b0 … b15, then interleaved: a0, b0, a1, b1, …
+  alignas(64) static const uint16_t zip[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
+                                               8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+  const __m512i both = reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(b, a));
+  return _mm512_permutexvar_epi16(_mm512_load_si512(zip), both);
 }
 
-// 16 words (row[2t], row[2t+1]) for the first n ≤ 32 values of a row.
-inline __m512i adjacent_words(const float* row, int64_t n) {
-  const __m512i u0 = bfloat16_upper(_mm512_maskz_loadu_ps(first(n), row));
-  const __m512i u1 = bfloat16_upper(_mm512_maskz_loadu_ps(first(n - 16), row + 16));
-  // the upper 16-bit halves of u0's and u1's lanes, in order: 16-bit elements 1, 3, …, 63 of (u0, u1)
-  alignas(64) static const uint16_t odd[32] = {1,  3,  5,  7,  9,  11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31,
-                                               33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63};
-  return _mm512_permutex2var_epi16(u0, _mm512_load_si512(odd), u1);
+// 16 words (row[2t], row[2t+1]) for the first n ≤ 32 values of a row: the 32 values rounded in order.
+PLATEAU_BF16_TARGET inline __m512i adjacent_words(const float* row, int64_t n) {
+  const __m512 u0 = _mm512_maskz_loadu_ps(first(n), row), u1 = _mm512_maskz_loadu_ps(first(n - 16), row + 16);
+  return reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(u1, u0));
 }
 
 // tile[r][c] = rows[c][r]: the 16 word vectors built along the other axis.
@@ -89,8 +95,8 @@ inline void store_transposed(const __m512i rows[16], uint32_t* tile) {
 // values of a row make 16 words along k) or from 16 pairs of rows of X stored K×n (two rows side by side
 // make 16 words along n). The left operand's tile rows run along k and the right's along n, so a tile is
 // stored as built or transposed accordingly.
-void pack_tiles(const float* X, int64_t ld, bool by_rows, bool right, int64_t n, int64_t K, int64_t np, int64_t Kp,
-                uint32_t* out) {
+PLATEAU_BF16_TARGET void pack_tiles(const float* X, int64_t ld, bool by_rows, bool right, int64_t n, int64_t K,
+                                    int64_t np, int64_t Kp, uint32_t* out) {
   const int64_t blocks = Kp / kDepth;
   for (int64_t t = 0; t < np / kTile; ++t)
     for (int64_t kb = 0; kb < blocks; ++kb) {
