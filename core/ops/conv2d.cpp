@@ -75,7 +75,7 @@ void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, flo
   if (narrow_valid(g, p)) {
     // Input row h gathers the S shifted rows i = h − r of each block (c, r, ·), r ascending, in a register,
     // and is stored once: every row is covered (H = P + R − 1), so dx_n needs no zeroing first.
-    const __mmask16 mw = static_cast<__mmask16>(g.W >= 16 ? 0xFFFF : (1u << g.W) - 1);
+    const __mmask16 mw = rows::first_lanes(g.W);
     for (int64_t c = 0; c < g.C; ++c)
       for (int64_t h = 0; h < g.H; ++h) {
         __m512 acc = _mm512_setzero_ps();

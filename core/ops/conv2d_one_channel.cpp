@@ -4,6 +4,7 @@
 
 #include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/parallel.h"
+#include "plateau/core/ops/rows.h"
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -18,8 +19,7 @@ bool one_channel_direct(int64_t C, int64_t R, int64_t S, int stride_h, int strid
 
 namespace {
 
-// Lanes [0, n) of a 16-float chunk, n ≤ 16.
-__mmask16 first_lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
+using rows::first_lanes;
 
 constexpr int64_t kFilters = 8;  // filters computed together: 8 independent FMA chains hide the FMA latency
 

@@ -5,6 +5,7 @@
 
 #include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/rows.h"
 
 #if defined(__AVX512F__) && defined(__x86_64__)
 #include <cpuid.h>
@@ -58,7 +59,7 @@ bool amx_available() {
 // (op(B)[2kp][j], op(B)[2kp+1][j]). Zero past the matrices' ends.
 constexpr int64_t kTileWords = 256;
 
-inline __mmask16 first(int64_t n) { return n >= 16 ? __mmask16(0xffff) : n <= 0 ? 0 : __mmask16((1u << n) - 1); }
+using rows::first_lanes;
 
 // The packing rounds with AVX512-BF16's VCVTNE2PS2BF16: round to nearest even, as bfloat16_upper, in one
 // instruction for 32 values. (It treats denormal inputs as zero, as AMX's TDPBF16PS does with its
@@ -67,8 +68,8 @@ inline __mmask16 first(int64_t n) { return n >= 16 ? __mmask16(0xffff) : n <= 0 
 
 // 16 words (lo[c], hi[c]) for c < n from two rows; a null row reads as zeros.
 PLATEAU_BF16_TARGET inline __m512i interleaved_words(const float* lo, const float* hi, int64_t n) {
-  const __m512 a = lo ? _mm512_maskz_loadu_ps(first(n), lo) : _mm512_setzero_ps();
-  const __m512 b = hi ? _mm512_maskz_loadu_ps(first(n), hi) : _mm512_setzero_ps();
+  const __m512 a = lo ? _mm512_maskz_loadu_ps(first_lanes(n), lo) : _mm512_setzero_ps();
+  const __m512 b = hi ? _mm512_maskz_loadu_ps(first_lanes(n), hi) : _mm512_setzero_ps();
   // 16-bit elements a0 … a15, b0 … b15, then interleaved: a0, b0, a1, b1, …
   alignas(64) static const uint16_t zip[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
                                                8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
@@ -78,7 +79,7 @@ PLATEAU_BF16_TARGET inline __m512i interleaved_words(const float* lo, const floa
 
 // 16 words (row[2t], row[2t+1]) for the first n ≤ 32 values of a row: the 32 values rounded in order.
 PLATEAU_BF16_TARGET inline __m512i adjacent_words(const float* row, int64_t n) {
-  const __m512 u0 = _mm512_maskz_loadu_ps(first(n), row), u1 = _mm512_maskz_loadu_ps(first(n - 16), row + 16);
+  const __m512 u0 = _mm512_maskz_loadu_ps(first_lanes(n), row), u1 = _mm512_maskz_loadu_ps(first_lanes(n - 16), row + 16);
   return reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(u1, u0));
 }
 

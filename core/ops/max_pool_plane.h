@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/ops/rows.h"
 
 #if (defined(__AVX2__) && defined(__FMA__)) || defined(__AVX512F__)
 #include <immintrin.h>
@@ -89,14 +90,14 @@ inline void pool2x2_row(const float* top, const float* bottom, int64_t Q, int64_
                         const PoolValue& f, float* out, int32_t* arg) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  auto lanes = [](int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1); };
+  using rows::first_lanes;
   for (int64_t j = 0; j < Q; j += 16) {
     const int64_t n = std::min<int64_t>(16, Q - j);
     __m512 v[4];
-    const float* rows[2] = {top + 2 * j, bottom + 2 * j};
+    const float* pair[2] = {top + 2 * j, bottom + 2 * j};
     for (int r = 0; r < 2; ++r) {
-      const __m512 lo = _mm512_maskz_loadu_ps(lanes(2 * n), rows[r]);
-      const __m512 hi = _mm512_maskz_loadu_ps(lanes(2 * n - 16), rows[r] + 16);
+      const __m512 lo = _mm512_maskz_loadu_ps(first_lanes(2 * n), pair[r]);
+      const __m512 hi = _mm512_maskz_loadu_ps(first_lanes(2 * n - 16), pair[r] + 16);
       v[2 * r] = _mm512_permutex2var_ps(lo, even, hi);
       v[2 * r + 1] = _mm512_permutex2var_ps(lo, odd, hi);
       if (f.affine) {
@@ -105,11 +106,8 @@ inline void pool2x2_row(const float* top, const float* bottom, int64_t Q, int64_
         v[2 * r + 1] = _mm512_fmadd_ps(v[2 * r + 1], a, b);
       }
     }
-    // index of v[0] for each lane: row_base + 2·(j + lane)
-    const __m512i at0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row_base + 2 * j)),
-                                         _mm512_slli_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-                                                                             12, 13, 14, 15),
-                                                           1));
+    // index of v[0] for each lane: row_base + 2·(j + lane), the even offsets
+    const __m512i at0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row_base + 2 * j)), even);
     __m512 best = v[0];
     __m512i at = at0;
     const int offsets[3] = {1, static_cast<int>(W), static_cast<int>(W) + 1};
@@ -118,8 +116,8 @@ inline void pool2x2_row(const float* top, const float* bottom, int64_t Q, int64_
       best = _mm512_mask_blend_ps(take, best, v[k + 1]);
       at = _mm512_mask_blend_epi32(take, at, _mm512_add_epi32(at0, _mm512_set1_epi32(offsets[k])));
     }
-    _mm512_mask_storeu_ps(out + j, lanes(n), best);
-    _mm512_mask_storeu_epi32(arg + j, lanes(n), at);
+    _mm512_mask_storeu_ps(out + j, first_lanes(n), best);
+    _mm512_mask_storeu_epi32(arg + j, first_lanes(n), at);
   }
 }
 

@@ -11,13 +11,20 @@
 
 namespace plateau::ops::rows {
 
+#if defined(__AVX512F__)
+// The mask of lanes [0, n) of a 16-float vector: all 16 from n = 16 on, none for n ≤ 0.
+inline __mmask16 first_lanes(int64_t n) {
+  return static_cast<__mmask16>(n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1);
+}
+#endif
+
 // out[0, n) = in[0, n)
 inline void copy(const float* in, int64_t n, float* out) {
 #if defined(__AVX512F__)
   int64_t j = 0;
   for (; j + 16 <= n; j += 16) _mm512_storeu_ps(out + j, _mm512_loadu_ps(in + j));
   if (j < n) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (n - j)) - 1);
+    const __mmask16 m = first_lanes(n - j);
     _mm512_mask_storeu_ps(out + j, m, _mm512_maskz_loadu_ps(m, in + j));
   }
 #else
@@ -31,7 +38,7 @@ inline void add(const float* in, int64_t n, float* out) {
   int64_t j = 0;
   for (; j + 16 <= n; j += 16) _mm512_storeu_ps(out + j, _mm512_add_ps(_mm512_loadu_ps(out + j), _mm512_loadu_ps(in + j)));
   if (j < n) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (n - j)) - 1);
+    const __mmask16 m = first_lanes(n - j);
     _mm512_mask_storeu_ps(out + j, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, out + j), _mm512_maskz_loadu_ps(m, in + j)));
   }
 #else
@@ -49,7 +56,7 @@ inline void copy_where_positive(const float* in, const float* y, int64_t n, floa
     _mm512_storeu_ps(out + j, _mm512_maskz_loadu_ps(pos, in + j));
   }
   if (j < n) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (n - j)) - 1);
+    const __mmask16 m = first_lanes(n - j);
     const __mmask16 pos = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, y + j), zero, _CMP_GT_OQ);
     _mm512_mask_storeu_ps(out + j, m, _mm512_maskz_loadu_ps(pos, in + j));
   }
@@ -65,7 +72,7 @@ inline void copy_where_positive(const float* in, const float* y, int64_t n, floa
 // is stored whole (16 floats) when those stay inside the block: the later rows' stores overwrite the extra
 // lanes. The rows near the end are stored masked.
 inline void gather_block(const float* in, int64_t stride, int64_t n_rows, int64_t width, float* out) {
-  const __mmask16 m = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+  const __mmask16 m = first_lanes(width);
   int64_t i = 0;
   for (; i * width + 16 <= n_rows * width; ++i) _mm512_storeu_ps(out + i * width, _mm512_maskz_loadu_ps(m, in + i * stride));
   for (; i < n_rows; ++i) _mm512_mask_storeu_ps(out + i * width, m, _mm512_maskz_loadu_ps(m, in + i * stride));
@@ -75,7 +82,7 @@ inline void gather_block(const float* in, int64_t stride, int64_t n_rows, int64_
 // 0 ≤ j − s < Q, where in_s = in + s·in_row_stride, added s by s. Kept in a register: adding each s into
 // memory stored overlapping windows of the output and waited on every store.
 inline __m512 add_shifted_rows(__m512 acc, const float* in, int64_t in_row_stride, int64_t S, int64_t Q, int64_t W) {
-  const __mmask16 mw = static_cast<__mmask16>(W >= 16 ? 0xFFFF : (1u << W) - 1);
+  const __mmask16 mw = first_lanes(W);
   for (int64_t s = 0; s < S; ++s) {
     // lanes [s, s + Q) take in_s[0, Q)
     const __mmask16 ms = static_cast<__mmask16>(((1u << Q) - 1) << s) & mw;
