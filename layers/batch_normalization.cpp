@@ -70,15 +70,20 @@ Variable BatchNormalization::forward_then_max_pool(const Variable& x, const ops:
   return y;
 }
 
+bool BatchNormalization::fuses_after(const Conv2D& conv, const Shape& x, const ops::MaxPool2dParams& pool) {
+  const std::string activation = conv.activation();
+  return (activation == "relu" || activation == "linear") && conv.weight().defined() &&
+         ops::conv2d_batch_norm_max_pool2d_applies(x, conv.weight().shape(), conv.params(), pool);
+}
+
 Variable BatchNormalization::forward_after_conv_then_max_pool(Conv2D& conv, const Variable& x,
                                                              const ops::MaxPool2dParams& pool) {
   check_built("forward");
-  const std::string activation = conv.activation();
-  const bool relu = activation == "relu";
-  const bool fused = (relu || activation == "linear") && conv.weight().defined() && !x.requires_grad() &&
-                     (training() || !NoGradGuard::grad_enabled()) &&
-                     ops::conv2d_batch_norm_max_pool2d_applies(x.shape(), conv.weight().shape(), conv.params(), pool);
+  // the op gives x no gradient, and in inference it records no graph
+  const bool fused = !x.requires_grad() && (training() || !NoGradGuard::grad_enabled()) &&
+                     fuses_after(conv, x.shape(), pool);
   if (!fused) return forward_then_max_pool(conv.forward(x), pool);
+  const bool relu = conv.activation() == "relu";
   const int64_t C = running_mean_.value().numel();
   PLATEAU_CHECK(conv.weight().shape()[0] == C, "BatchNormalization '", name(), "' expects ", C,
                 " channels, the convolution '", conv.name(), "' gives ", conv.weight().shape()[0]);

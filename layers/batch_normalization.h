@@ -38,6 +38,9 @@ class BatchNormalization : public Layer {
   // needs no gradient, in training, or in inference without a graph. What Sequential runs for a model that
   // starts Conv2D → BatchNormalization → MaxPooling2D; elsewhere it runs the two steps.
   Variable forward_after_conv_then_max_pool(Conv2D& conv, const Variable& x, const ops::MaxPool2dParams& pool);
+  // Whether the fused op takes a built `conv` with an input of shape x (N,C,H,W) and this pooling: a
+  // "relu" or "linear" activation and the shapes ops::conv2d_batch_norm_max_pool2d_applies accepts.
+  static bool fuses_after(const Conv2D& conv, const Shape& x, const ops::MaxPool2dParams& pool);
 
   const Tensor& running_mean() const { return running_mean_.value(); }
   const Tensor& running_var() const { return running_var_.value(); }

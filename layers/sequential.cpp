@@ -3,7 +3,6 @@
 #include <map>
 
 #include "plateau/core/error.h"
-#include "plateau/core/ops/conv2d_batch_norm_max_pool2d.h"
 #include "plateau/layers/batch_normalization.h"
 #include "plateau/layers/conv2d.h"
 #include "plateau/layers/max_pooling2d.h"
@@ -86,11 +85,9 @@ bool Sequential::fuses_first_three() const {
   const auto* conv = dynamic_cast<const Conv2D*>(layers_[0].get());
   const auto* pool = dynamic_cast<const MaxPooling2D*>(layers_[2].get());
   if (!conv || !dynamic_cast<const BatchNormalization*>(layers_[1].get()) || !pool) return false;
-  const std::string activation = conv->activation();
   std::vector<int64_t> batch{1};  // a batch of one sample: the check looks at channels and sizes
   batch.insert(batch.end(), input_shape_.dims().begin(), input_shape_.dims().end());
-  return (activation == "relu" || activation == "linear") &&
-         ops::conv2d_batch_norm_max_pool2d_applies(Shape(batch), conv->weight().shape(), conv->params(), pool->params());
+  return BatchNormalization::fuses_after(*conv, Shape(batch), pool->params());
 }
 
 Variable Sequential::forward(const Variable& x) {

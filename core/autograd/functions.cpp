@@ -31,6 +31,13 @@ const Tensor& value_or_empty(const Variable& v) {
   return v.defined() ? v.value() : kEmpty;
 }
 
+// The fused op's parameters as the kernels read them: views of the variables' current values.
+ops::ConvBatchNormPool conv_batch_norm_pool(const Variable& w, const Variable& b, const ops::Conv2dParams& conv,
+                                            bool relu, const Variable& gamma, const Variable& beta, double eps,
+                                            const ops::MaxPool2dParams& pool) {
+  return {w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma), value_or_empty(beta), eps, pool};
+}
+
 }  // namespace
 
 Variable matmul(const Variable& a, const Variable& b) {
@@ -148,19 +155,16 @@ Variable conv2d_batch_norm_max_pool2d(const Variable& x, const Variable& w, cons
                                       const Variable& beta, double eps, const ops::MaxPool2dParams& pool,
                                       Tensor* batch_mean, Tensor* batch_var) {
   PLATEAU_CHECK(!wants(x), "conv2d_batch_norm_max_pool2d: its input gets no gradient, but x requires one");
-  const ops::ConvBatchNormPool f{w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma),
-                                 value_or_empty(beta), eps, pool};
-  auto saved = std::make_shared<ops::ConvBatchNormMaxPoolResult>(
-      ops::conv2d_batch_norm_max_pool2d_forward_train(x.value(), f));
+  auto saved = std::make_shared<ops::ConvBatchNormMaxPoolResult>(ops::conv2d_batch_norm_max_pool2d_forward_train(
+      x.value(), conv_batch_norm_pool(w, b, conv, relu, gamma, beta, eps, pool)));
   if (batch_mean) *batch_mean = saved->mean;
   if (batch_var) *batch_var = saved->var;
   Tensor y = std::move(saved->y);
   return Variable::from_op(
       std::move(y), {x, w, b, gamma, beta},
       [x, w, b, gamma, beta, conv, relu, eps, pool, saved](const Tensor& dy, const Tensor&) {
-        const ops::ConvBatchNormPool f{w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma),
-                                       value_or_empty(beta), eps, pool};
-        ops::ConvBatchNormGrads g = ops::conv2d_batch_norm_max_pool2d_backward_train(dy, x.value(), f, *saved);
+        ops::ConvBatchNormGrads g = ops::conv2d_batch_norm_max_pool2d_backward_train(
+            dy, x.value(), conv_batch_norm_pool(w, b, conv, relu, gamma, beta, eps, pool), *saved);
         return gradients(Tensor(), std::move(g.dw), std::move(g.db), std::move(g.dgamma), std::move(g.dbeta));
       },
       "conv2d_batch_norm_max_pool2d");
@@ -173,9 +177,8 @@ Variable conv2d_batch_norm_inference_max_pool2d(const Variable& x, const Variabl
                                                 const ops::MaxPool2dParams& pool) {
   PLATEAU_CHECK(!NoGradGuard::grad_enabled() || !(wants(x) || wants(w) || wants(b) || wants(gamma) || wants(beta)),
                 "conv2d_batch_norm_inference_max_pool2d records no graph; call it under NoGradGuard");
-  const ops::ConvBatchNormPool f{w.value(), value_or_empty(b), conv, relu, value_or_empty(gamma),
-                                 value_or_empty(beta), eps, pool};
-  return Variable(ops::conv2d_batch_norm_max_pool2d_forward_infer(x.value(), f, running_mean, running_var));
+  return Variable(ops::conv2d_batch_norm_max_pool2d_forward_infer(
+      x.value(), conv_batch_norm_pool(w, b, conv, relu, gamma, beta, eps, pool), running_mean, running_var));
 }
 
 Variable dropout(const Variable& x, double rate, Rng& rng) {

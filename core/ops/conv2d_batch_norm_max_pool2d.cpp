@@ -23,10 +23,6 @@ struct Sizes {
   bn::Layout conv, pooled;
 };
 
-void check_channel_vector(const Tensor& t, int64_t K, const char* op, const char* name) {
-  if (!t.empty()) PLATEAU_CHECK(t.shape() == Shape({K}), op, ": ", name, " has shape ", t.shape(), ", expected [", K, "]");
-}
-
 Sizes check(const Tensor& x, const ConvBatchNormPool& f, const char* op) {
   const ConvGeometry g = check_conv_shapes(x, f.w, f.conv, op);
   PLATEAU_CHECK(conv2d_batch_norm_max_pool2d_applies(x.shape(), f.w.shape(), f.conv, f.pool), op,
@@ -34,11 +30,13 @@ Sizes check(const Tensor& x, const ConvBatchNormPool& f, const char* op) {
                 "AVX-512; got input ",
                 x.shape(), ", weight ", f.w.shape(), ", pool ", f.pool.pool_h, "x", f.pool.pool_w, " stride ",
                 f.pool.stride_h, "x", f.pool.stride_w);
-  check_channel_vector(f.b, g.K, op, "bias");
-  check_channel_vector(f.gamma, g.K, op, "gamma");
-  check_channel_vector(f.beta, g.K, op, "beta");
   const Shape out = max_pool2d_output_shape(Shape{g.N, g.K, g.P, g.Q}, f.pool);
-  return {g, out[2], out[3], {g.N, g.K, g.P * g.Q}, {g.N, g.K, out[2] * out[3]}};
+  const Sizes s{g, out[2], out[3], {g.N, g.K, g.P * g.Q}, {g.N, g.K, out[2] * out[3]}};
+  // the bias, γ and β, where the layers have them, are per channel
+  if (!f.b.empty()) bn::check_stat(f.b, s.conv, op, "bias");
+  if (!f.gamma.empty()) bn::check_stat(f.gamma, s.conv, op, "gamma");
+  if (!f.beta.empty()) bn::check_stat(f.beta, s.conv, op, "beta");
+  return s;
 }
 
 // How a conv plane is pooled before its channel's statistics, and so y = fma(x, a, shift), are known: a has
