@@ -16,6 +16,7 @@
 #include "plateau/callbacks/schedule_callback.h"
 #include "plateau/core/error.h"
 #include "plateau/core/threads.h"
+#include "plateau/layers/dtype_policy.h"
 #include "plateau/layers/model_spec.h"
 #include "plateau/layers/summary.h"
 #include "plateau/layers/weights.h"
@@ -249,4 +250,5 @@ PYBIND11_MODULE(_plateau, m) {
   });
   m.def("set_num_threads", &plateau::set_num_threads);
   m.def("num_threads", &plateau::num_threads);
+  m.def("dtype_policies", &plateau::dtype_policies);
 }

@@ -9,7 +9,9 @@ convolutions and dense layers with bfloat16 operands and float32 sums (AMX where
 norm statistics, pooling, softmax and the loss stay float32 (layers/dtype_policy.h).
 """
 
-POLICIES = ("float32", "mixed_bfloat16")
+from .. import _plateau
+
+POLICIES = tuple(_plateau.dtype_policies())  # layers/dtype_policy.h's list
 _global_policy = "float32"
 
 
