@@ -217,8 +217,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           // dwᵀ = col · dyᵀ: the large col is then the left operand, packed without a transpose
           float* dwt = scratch(2, static_cast<size_t>(g.rows() * g.K)).data();
           gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
-          for (int64_t k = 0; k < g.K; ++k)
-            for (int64_t r = 0; r < g.rows(); ++r) dw_parts[s][k * g.rows() + r] = dwt[r * g.K + k];
+          view(dw_parts[s].data(), g.K, g.rows()) = view(dwt, g.rows(), g.K).transpose();
         } else {
           view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
         }
