@@ -1,6 +1,7 @@
 #include "plateau/core/ops/conv2d.h"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "plateau/core/error.h"
@@ -67,6 +68,32 @@ void im2col(const float* x_n, const ConvGeometry& g, const Conv2dParams& p, floa
           std::fill(out + cols.hi, out + g.Q, 0.0f);
         }
       }
+}
+
+// Under bfloat16 an unpadded convolution's products read the im2col matrix through offsets (gemm_bf16.h's
+// OffsetMatrix) instead of writing it: the packing gathers the values straight from x. 32-bit offsets.
+bool gathers_im2col(const ConvGeometry& g, const Conv2dParams& p) {
+  return p.compute == ComputeType::BFloat16 && !padded(p) &&
+         group_size(g) * g.C * g.H * g.W <= std::numeric_limits<int32_t>::max();
+}
+
+// The im2col matrix (C·R·S, samples·P·Q) of the samples starting at x_n0 as an OffsetMatrix: row (c, r, s)
+// at (c·H + r)·W + s, column (n, i, q) at n·C·H·W + i·stride_h·W + q·stride_w. Per-thread offsets, valid
+// until the thread's next call.
+OffsetMatrix im2col_matrix(const float* x_n0, const ConvGeometry& g, const Conv2dParams& p, int64_t samples) {
+  thread_local std::vector<int32_t> row_offset, column_offset;
+  row_offset.resize(static_cast<size_t>(g.rows()));
+  column_offset.resize(static_cast<size_t>(samples * g.cols()));
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t r = 0; r < g.R; ++r)
+      for (int64_t s = 0; s < g.S; ++s)
+        row_offset[static_cast<size_t>((c * g.R + r) * g.S + s)] = static_cast<int32_t>((c * g.H + r) * g.W + s);
+  for (int64_t n = 0, j = 0; n < samples; ++n)
+    for (int64_t i = 0; i < g.P; ++i)
+      for (int64_t q = 0; q < g.Q; ++q, ++j)
+        column_offset[static_cast<size_t>(j)] =
+            static_cast<int32_t>(n * g.C * g.H * g.W + i * p.stride_h * g.W + q * p.stride_w);
+  return {x_n0, row_offset.data(), column_offset.data(), g.rows(), samples * g.cols()};
 }
 
 // dx_n (C,H,W) = scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
@@ -140,13 +167,17 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   // shape, and so the same bits, however the batch is spread over processes.
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
-    float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
-    for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
-    if (bf16(p)) {
-      gemm_bf16(false, false, g.K, cols, g.rows(), w.data(), g.rows(), col, cols, out, cols);
+    if (gathers_im2col(g, p)) {
+      gemm_bf16(g.K, w.data(), g.rows(), im2col_matrix(x.data() + n0 * CHW, g, p, n1 - n0), out, cols);
     } else {
-      view(out, g.K, cols).noalias() = view(w.data(), g.K, g.rows()) * view(col, g.rows(), cols);
+      float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
+      for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
+      if (bf16(p)) {
+        gemm_bf16(false, false, g.K, cols, g.rows(), w.data(), g.rows(), col, cols, out, cols);
+      } else {
+        view(out, g.K, cols).noalias() = view(w.data(), g.K, g.rows()) * view(col, g.rows(), cols);
+      }
     }
     for (int64_t n = n0; n < n1; ++n)  // (K, group·PQ) -> y[n] (K, PQ), with bias and ReLU fused
       for (int64_t k = 0; k < g.K; ++k) {
@@ -196,10 +227,12 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
-      float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
+      // the weight gradient's im2col matrix: written out, or read through offsets (gathers_im2col)
+      const bool gathered = gathers_im2col(g, p);
+      float* col = direct_weights || gathered ? nullptr : scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
       for (int64_t n = n0; n < n1; ++n) {
-        if (!direct_weights) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
+        if (col) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
         for (int64_t k = 0; k < g.K; ++k) {  // dy[n] (K, PQ) -> (K, group·PQ)
           const float* src = dy.data() + (n * g.K + k) * PQ;
           float* dst = dyg + k * cols + (n - n0) * PQ;
@@ -216,7 +249,11 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         if (bf16(p)) {
           // dwᵀ = col · dyᵀ: the large col is then the left operand, packed without a transpose
           float* dwt = scratch(2, static_cast<size_t>(g.rows() * g.K)).data();
-          gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
+          if (gathered) {
+            gemm_bf16(im2col_matrix(x.data() + n0 * CHW, g, p, n1 - n0), true, g.K, dyg, cols, dwt, g.K);
+          } else {
+            gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
+          }
           view(dw_parts[s].data(), g.K, g.rows()) = view(dwt, g.rows(), g.K).transpose();
         } else {
           view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();

@@ -66,10 +66,8 @@ using rows::first_lanes;
 // operands anyway, and keeps a NaN's sign and payload where bfloat16_upper makes it canonical.)
 #define PLATEAU_BF16_TARGET __attribute__((target("avx512bf16,avx512bw")))
 
-// 16 words (lo[c], hi[c]) for c < n from two rows; a null row reads as zeros.
-PLATEAU_BF16_TARGET inline __m512i interleaved_words(const float* lo, const float* hi, int64_t n) {
-  const __m512 a = lo ? _mm512_maskz_loadu_ps(first_lanes(n), lo) : _mm512_setzero_ps();
-  const __m512 b = hi ? _mm512_maskz_loadu_ps(first_lanes(n), hi) : _mm512_setzero_ps();
+// 16 words (a[c], b[c]), each value rounded.
+PLATEAU_BF16_TARGET inline __m512i interleaved(__m512 a, __m512 b) {
   // 16-bit elements a0 … a15, b0 … b15, then interleaved: a0, b0, a1, b1, …
   alignas(64) static const uint16_t zip[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
                                                8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
@@ -77,10 +75,27 @@ PLATEAU_BF16_TARGET inline __m512i interleaved_words(const float* lo, const floa
   return _mm512_permutexvar_epi16(_mm512_load_si512(zip), both);
 }
 
+// 16 words (lo[c], hi[c]) for c < n from two rows; a null row reads as zeros.
+PLATEAU_BF16_TARGET inline __m512i interleaved_words(const float* lo, const float* hi, int64_t n) {
+  const __m512 a = lo ? _mm512_maskz_loadu_ps(first_lanes(n), lo) : _mm512_setzero_ps();
+  const __m512 b = hi ? _mm512_maskz_loadu_ps(first_lanes(n), hi) : _mm512_setzero_ps();
+  return interleaved(a, b);
+}
+
+// 16 words (u[2t], u[2t+1]) of the 32 values u0, u1 rounded in order.
+PLATEAU_BF16_TARGET inline __m512i adjacent(__m512 u0, __m512 u1) {
+  return reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(u1, u0));
+}
+
 // 16 words (row[2t], row[2t+1]) for the first n ≤ 32 values of a row: the 32 values rounded in order.
 PLATEAU_BF16_TARGET inline __m512i adjacent_words(const float* row, int64_t n) {
-  const __m512 u0 = _mm512_maskz_loadu_ps(first_lanes(n), row), u1 = _mm512_maskz_loadu_ps(first_lanes(n - 16), row + 16);
-  return reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(u1, u0));
+  return adjacent(_mm512_maskz_loadu_ps(first_lanes(n), row), _mm512_maskz_loadu_ps(first_lanes(n - 16), row + 16));
+}
+
+// row[column_offset[j]] for j < min(n, 16), zeros after: 16 values of a row of an OffsetMatrix.
+inline __m512 gathered(const float* row, const int32_t* column_offset, int64_t n) {
+  const __mmask16 m = first_lanes(n);
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, _mm512_maskz_loadu_epi32(m, column_offset), row, 4);
 }
 
 // tile[r][c] = rows[c][r]: the 16 word vectors built along the other axis.
@@ -114,6 +129,33 @@ PLATEAU_BF16_TARGET void pack_tiles(const float* X, int64_t ld, bool by_rows, bo
         store_transposed(v, tile);
       } else {
         for (int c = 0; c < 16; ++c) _mm512_storeu_si512(tile + c * 16, v[c]);
+      }
+    }
+}
+
+// pack_tiles for an OffsetMatrix X, its values gathered from X.base: as the right operand X is K×n and a
+// tile's word vectors come from pairs of rows (16 columns each), as the left operand X is n×K and they come
+// from single rows (32 columns each). Both are stored as built, so the tiles equal pack_tiles' of X
+// written out.
+PLATEAU_BF16_TARGET void pack_offset_tiles(const OffsetMatrix& X, bool right, int64_t np, int64_t Kp, uint32_t* out) {
+  const int64_t n = right ? X.columns : X.rows, K = right ? X.rows : X.columns, blocks = Kp / kDepth;
+  for (int64_t t = 0; t < np / kTile; ++t)
+    for (int64_t kb = 0; kb < blocks; ++kb) {
+      const int64_t i0 = t * kTile, k0 = kb * kDepth;
+      uint32_t* tile = out + (t * blocks + kb) * kTileWords;
+      for (int64_t c = 0; c < kTile; ++c) {
+        __m512i v = _mm512_setzero_si512();
+        if (right) {
+          const int64_t k = k0 + 2 * c;
+          const int32_t* columns = X.column_offset + i0;
+          const __m512 lo = k < K ? gathered(X.base + X.row_offset[k], columns, n - i0) : _mm512_setzero_ps();
+          const __m512 hi = k + 1 < K ? gathered(X.base + X.row_offset[k + 1], columns, n - i0) : _mm512_setzero_ps();
+          v = interleaved(lo, hi);
+        } else if (i0 + c < n) {
+          const float* row = X.base + X.row_offset[i0 + c];
+          v = adjacent(gathered(row, X.column_offset + k0, K - k0), gathered(row, X.column_offset + k0 + 16, K - k0 - 16));
+        }
+        _mm512_storeu_si512(tile + c * 16, v);
       }
     }
 }
@@ -170,15 +212,22 @@ __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap
   _tile_release();
 }
 
+// The packed operands' per-thread scratch for an Mp×Kp by Kp×Np product.
+struct PackedOperands {
+  uint32_t *left, *right;
+};
+PackedOperands packed_operands(int64_t Mp, int64_t Np, int64_t Kp) {
+  thread_local std::vector<uint32_t> left, right;
+  return {scratch(left, Mp * Kp / 2), scratch(right, Kp / 2 * Np)};
+}
+
 void amx_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
               int64_t ldb, float* C, int64_t ldc) {
-  thread_local std::vector<uint32_t> left, right;
   const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
-  uint32_t* Ap = scratch(left, Mp * Kp / 2);
-  uint32_t* Bp = scratch(right, Kp / 2 * Np);
-  pack_tiles(A, lda, /*by_rows=*/!trans_a, /*right=*/false, M, K, Mp, Kp, Ap);
-  pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, Bp);
-  amx_product(Ap, Bp, M, N, Kp, C, ldc);
+  const PackedOperands packed = packed_operands(Mp, Np, Kp);
+  pack_tiles(A, lda, /*by_rows=*/!trans_a, /*right=*/false, M, K, Mp, Kp, packed.left);
+  pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, packed.right);
+  amx_product(packed.left, packed.right, M, N, Kp, C, ldc);
 }
 #endif
 
@@ -187,6 +236,14 @@ const float* rounded(const float* X, int64_t ld, bool trans, int64_t rows, int64
   float* out = scratch(buffer, rows * cols);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t k = 0; k < cols; ++k) out[i * cols + k] = round_to_bfloat16(element(X, ld, trans, i, k));
+  return out;
+}
+
+// X as a dense row-major float matrix.
+const float* written_out(const OffsetMatrix& X, std::vector<float>& buffer) {
+  float* out = scratch(buffer, X.rows * X.columns);
+  for (int64_t i = 0; i < X.rows; ++i)
+    for (int64_t j = 0; j < X.columns; ++j) out[i * X.columns + j] = X(i, j);
   return out;
 }
 
@@ -214,6 +271,41 @@ void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, cons
   const float* b = rounded(B, ldb, trans_b, K, N, right);
   Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> c(C, M, N, Eigen::OuterStride<>(ldc));
   c.noalias() = view(a, M, K) * view(b, K, N);
+}
+
+// Without AMX the offset operand is written out and multiplied as above: the same bits by construction.
+void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, float* C, int64_t ldc) {
+  const int64_t N = B.columns, K = B.rows;
+  if (M <= 0 || N <= 0) return;
+#ifdef PLATEAU_AMX
+  if (K > 0 && amx_available()) {
+    const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
+    const PackedOperands packed = packed_operands(Mp, Np, Kp);
+    pack_tiles(A, lda, /*by_rows=*/true, /*right=*/false, M, K, Mp, Kp, packed.left);
+    pack_offset_tiles(B, /*right=*/true, Np, Kp, packed.right);
+    amx_product(packed.left, packed.right, M, N, Kp, C, ldc);
+    return;
+  }
+#endif
+  thread_local std::vector<float> written;
+  gemm_bf16(false, false, M, N, K, A, lda, written_out(B, written), N, C, ldc);
+}
+
+void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
+  const int64_t M = A.rows, K = A.columns;
+  if (M <= 0 || N <= 0) return;
+#ifdef PLATEAU_AMX
+  if (K > 0 && amx_available()) {
+    const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
+    const PackedOperands packed = packed_operands(Mp, Np, Kp);
+    pack_offset_tiles(A, /*right=*/false, Mp, Kp, packed.left);
+    pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, packed.right);
+    amx_product(packed.left, packed.right, M, N, Kp, C, ldc);
+    return;
+  }
+#endif
+  thread_local std::vector<float> written;
+  gemm_bf16(false, trans_b, M, N, K, written_out(A, written), K, B, ldb, C, ldc);
 }
 
 }  // namespace plateau::ops

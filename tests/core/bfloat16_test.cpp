@@ -173,6 +173,34 @@ TEST(BFloat16, Conv2dIsTheRoundedExactSumOfRoundedOperands) {
   }
 }
 
+// An unpadded convolution's products read the im2col matrix through offsets (conv2d.cpp's gathers_im2col);
+// a padded one writes it out. A padded convolution of x is the unpadded one of x with zeros around it, so
+// the two paths must give the same bits: the same values in the same products.
+TEST(BFloat16, GatheredIm2colEqualsWrittenIm2col) {
+  for (const int stride : {1, 2}) {
+    SCOPED_TRACE(stride);
+    Rng rng(5);
+    const int64_t N = 19, C = 3, H = 7, W = 9, K = 6;
+    const Tensor x = uniform_tensor({N, C, H, W}, -1, 1, rng), w = uniform_tensor({K, C, 3, 3}, -1, 1, rng);
+    const Tensor b = uniform_tensor({K}, -1, 1, rng);
+    Tensor x_padded(Shape{N, C, H + 2, W + 2});  // zeros around x
+    for (int64_t nc = 0; nc < N * C; ++nc)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t v = 0; v < W; ++v) x_padded[(nc * (H + 2) + h + 1) * (W + 2) + v + 1] = x[(nc * H + h) * W + v];
+    ops::Conv2dParams padded{stride, stride, 1, 1, 1, 1}, unpadded{stride, stride, 0, 0, 0, 0};
+    padded.compute = unpadded.compute = ComputeType::BFloat16;
+    const Tensor y = ops::conv2d_forward(x, w, b, padded, true);
+    const Tensor y_gathered = ops::conv2d_forward(x_padded, w, b, unpadded, true);
+    ASSERT_EQ(y.shape(), y_gathered.shape());
+    for (int64_t i = 0; i < y.numel(); ++i) ASSERT_EQ(y[i], y_gathered[i]) << "y element " << i;
+    const Tensor dy = uniform_tensor(y.shape(), -1, 1, rng);
+    const auto g = ops::conv2d_backward(dy, x, w, padded, true, false, &y);
+    const auto g_gathered = ops::conv2d_backward(dy, x_padded, w, unpadded, true, false, &y_gathered);
+    for (int64_t i = 0; i < g.dw.numel(); ++i) ASSERT_EQ(g.dw[i], g_gathered.dw[i]) << "dw element " << i;
+    for (int64_t i = 0; i < g.db.numel(); ++i) ASSERT_EQ(g.db[i], g_gathered.db[i]) << "db element " << i;
+  }
+}
+
 TEST(BFloat16, Float32IsUntouched) {
   // ComputeType::Float32 (the default) must stay the float32 kernel: some result off the bfloat16 grid.
   Rng rng(3);
