@@ -247,14 +247,14 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
       const auto dy_g = view(dyg, g.K, cols);
       if (!direct_weights) {
         if (bf16(p)) {
-          // dwᵀ = col · dyᵀ: the large col is then the left operand, packed without a transpose
-          float* dwt = scratch(2, static_cast<size_t>(g.rows() * g.K)).data();
+          // dwᵀ = col · dyᵀ: the large col is then the left operand, packed without a transpose. The parts
+          // hold dwᵀ (C·R·S, K), summed as they are and transposed once below.
+          float* dwt = dw_parts[s].data();
           if (gathered) {
             gemm_bf16(im2col_matrix(x.data() + n0 * CHW, g, p, n1 - n0), true, g.K, dyg, cols, dwt, g.K);
           } else {
             gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
           }
-          view(dw_parts[s].data(), g.K, g.rows()) = view(dwt, g.rows(), g.K).transpose();
         } else {
           view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
         }
@@ -276,6 +276,10 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
       }
     });
   add_slice_parts(dw_parts, grads.dw);
+  if (bf16(p) && !direct_weights) {  // the sum of the parts is dwᵀ
+    const Tensor dwt = grads.dw;
+    view(grads.dw.data(), g.K, g.rows()) = view(dwt.data(), g.rows(), g.K).transpose();
+  }
   if (has_bias) add_slice_parts(db_parts, grads.db);
   round_result(grads.dw, p.compute);  // the whole batch's sums, then one rounding (autocast's bfloat16 weight gradient)
   round_result(grads.db, p.compute);

@@ -92,10 +92,36 @@ PLATEAU_BF16_TARGET inline __m512i adjacent_words(const float* row, int64_t n) {
   return adjacent(_mm512_maskz_loadu_ps(first_lanes(n), row), _mm512_maskz_loadu_ps(first_lanes(n - 16), row + 16));
 }
 
-// row[column_offset[j]] for j < min(n, 16), zeros after: 16 values of a row of an OffsetMatrix.
-inline __m512 gathered(const float* row, const int32_t* column_offset, int64_t n) {
-  const __mmask16 m = first_lanes(n);
-  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, _mm512_maskz_loadu_epi32(m, column_offset), row, 4);
+// 16 consecutive columns [16b, 16b + 16) of an OffsetMatrix, as the packing reads them from any row. Where
+// their offsets lie within 32 floats of the smallest (an im2col matrix's do where the input rows are short
+// and the columns stay in one sample), two loads and a permutation fetch them; elsewhere a gather does.
+struct ColumnBlock {
+  __m512i offset;      // the columns' offsets (lanes past the matrix's end: 0)
+  __m512i from_start;  // offset − start, for the permutation
+  int32_t start;       // the smallest offset
+  int32_t span;        // largest − smallest + 1: the floats the two loads must read
+  __mmask16 lanes;     // the columns inside the matrix
+};
+
+ColumnBlock column_block(const OffsetMatrix& X, int64_t b) {
+  ColumnBlock block;
+  block.lanes = first_lanes(X.columns - 16 * b);
+  block.offset = _mm512_maskz_loadu_epi32(block.lanes, X.column_offset + 16 * b);
+  if (!block.lanes) return ColumnBlock{block.offset, block.offset, 0, 0, 0};
+  block.start = _mm512_mask_reduce_min_epi32(block.lanes, block.offset);
+  block.span = _mm512_mask_reduce_max_epi32(block.lanes, block.offset) - block.start + 1;
+  block.from_start = _mm512_sub_epi32(block.offset, _mm512_set1_epi32(block.start));
+  return block;
+}
+
+// row[offset of column j] for the block's columns, zeros past the matrix's end.
+inline __m512 block_values(const float* row, const ColumnBlock& block) {
+  if (block.span > 32)
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), block.lanes, block.offset, row, 4);
+  const float* window = row + block.start;  // masked loads: nothing past the span is read
+  const __m512 lo = _mm512_maskz_loadu_ps(first_lanes(block.span), window);
+  const __m512 hi = _mm512_maskz_loadu_ps(first_lanes(block.span - 16), window + 16);
+  return _mm512_maskz_permutex2var_ps(block.lanes, lo, block.from_start, hi);
 }
 
 // tile[r][c] = rows[c][r]: the 16 word vectors built along the other axis.
@@ -133,12 +159,15 @@ PLATEAU_BF16_TARGET void pack_tiles(const float* X, int64_t ld, bool by_rows, bo
     }
 }
 
-// pack_tiles for an OffsetMatrix X, its values gathered from X.base: as the right operand X is K×n and a
-// tile's word vectors come from pairs of rows (16 columns each), as the left operand X is n×K and they come
-// from single rows (32 columns each). Both are stored as built, so the tiles equal pack_tiles' of X
-// written out.
+// pack_tiles for an OffsetMatrix X, its values fetched from X.base: as the right operand X is K×n and a
+// tile's word vectors come from pairs of rows (one column block each), as the left operand X is n×K and
+// they come from single rows (two column blocks each). Both are stored as built, so the tiles equal
+// pack_tiles' of X written out.
 PLATEAU_BF16_TARGET void pack_offset_tiles(const OffsetMatrix& X, bool right, int64_t np, int64_t Kp, uint32_t* out) {
   const int64_t n = right ? X.columns : X.rows, K = right ? X.rows : X.columns, blocks = Kp / kDepth;
+  thread_local std::vector<ColumnBlock> column_blocks;  // kept between calls
+  column_blocks.resize(static_cast<size_t>((right ? np : Kp) / 16));
+  for (size_t b = 0; b < column_blocks.size(); ++b) column_blocks[b] = column_block(X, static_cast<int64_t>(b));
   for (int64_t t = 0; t < np / kTile; ++t)
     for (int64_t kb = 0; kb < blocks; ++kb) {
       const int64_t i0 = t * kTile, k0 = kb * kDepth;
@@ -147,13 +176,14 @@ PLATEAU_BF16_TARGET void pack_offset_tiles(const OffsetMatrix& X, bool right, in
         __m512i v = _mm512_setzero_si512();
         if (right) {
           const int64_t k = k0 + 2 * c;
-          const int32_t* columns = X.column_offset + i0;
-          const __m512 lo = k < K ? gathered(X.base + X.row_offset[k], columns, n - i0) : _mm512_setzero_ps();
-          const __m512 hi = k + 1 < K ? gathered(X.base + X.row_offset[k + 1], columns, n - i0) : _mm512_setzero_ps();
+          const ColumnBlock& block = column_blocks[static_cast<size_t>(t)];
+          const __m512 lo = k < K ? block_values(X.base + X.row_offset[k], block) : _mm512_setzero_ps();
+          const __m512 hi = k + 1 < K ? block_values(X.base + X.row_offset[k + 1], block) : _mm512_setzero_ps();
           v = interleaved(lo, hi);
         } else if (i0 + c < n) {
           const float* row = X.base + X.row_offset[i0 + c];
-          v = adjacent(gathered(row, X.column_offset + k0, K - k0), gathered(row, X.column_offset + k0 + 16, K - k0 - 16));
+          v = adjacent(block_values(row, column_blocks[static_cast<size_t>(2 * kb)]),
+                       block_values(row, column_blocks[static_cast<size_t>(2 * kb + 1)]));
         }
         _mm512_storeu_si512(tile + c * 16, v);
       }
