@@ -10,17 +10,26 @@ namespace plateau::ops {
 using bn::check;
 using bn::check_stat;
 using bn::Layout;
+using bn::kSmallPlane;
 
 BatchNormResult batch_norm_forward_train(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
   const Layout l = check(x, gamma, beta, "batch_norm");
   BatchNormResult r{Tensor::uninitialized(x.shape()), Tensor(Shape{l.C}), Tensor(Shape{l.C}), Tensor(Shape{l.C})};
   const std::vector<bn::ChannelStats> stats = bn::batch_stats(l, x.data(), gamma, beta, eps);
-  bn::for_each_plane(l, [&](int64_t p) {
-    const bn::ChannelStats& st = stats[p % l.C];
-    const float* xp = x.data() + p * l.inner;
-    float* yp = r.y.data() + p * l.inner;
-    for (int64_t k = 0; k < l.inner; ++k) yp[k] = std::fma(xp[k], st.a, st.shift);
-  });
+  if (l.inner < kSmallPlane) {  // small planes: one contiguous loop, the same fma per value
+    const std::vector<float> a = bn::per_value(l, [&](int64_t c) { return stats[c].a; });
+    const std::vector<float> shift = bn::per_value(l, [&](int64_t c) { return stats[c].shift; });
+    bn::for_each_plane_slice(l, [&](int64_t p0, int64_t p1) {
+      bn::for_each_value_of_planes(l, p0, p1, [&](int64_t i, int64_t j) { r.y[i] = std::fma(x[i], a[j], shift[j]); });
+    });
+  } else {
+    bn::for_each_plane(l, [&](int64_t p) {
+      const bn::ChannelStats& st = stats[p % l.C];
+      const float* xp = x.data() + p * l.inner;
+      float* yp = r.y.data() + p * l.inner;
+      for (int64_t k = 0; k < l.inner; ++k) yp[k] = std::fma(xp[k], st.a, st.shift);
+    });
+  }
   for (int64_t c = 0; c < l.C; ++c) {
     r.mean[c] = static_cast<float>(stats[c].mean);
     r.var[c] = static_cast<float>(stats[c].var);
@@ -39,12 +48,8 @@ BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, cons
                    beta.empty() ? Tensor() : Tensor(Shape{l.C})};
   // per plane: Σdy and Σdy·(x − mean)
   std::vector<double> sum_dy(l.planes()), sum_dy_centered(l.planes());
-  bn::for_each_plane(l, [&](int64_t p) {
-    const float* d = dy.data() + p * l.inner;
-    const float* xp = x.data() + p * l.inner;
-    const double mu = mean[p % l.C];
-    sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
-    sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
+  bn::for_each_plane_slice(l, [&](int64_t p0, int64_t p1) {
+    bn::planes_gradient_sums(dy.data(), x.data(), mean, l.C, l.inner, p0, p1, sum_dy.data(), sum_dy_centered.data());
   });
   const Layout whole = bn::gather_planes(l, sum_dy, sum_dy_centered);
   const double M = static_cast<double>(whole.count());
@@ -56,13 +61,22 @@ BatchNormGrads batch_norm_backward_train(const Tensor& dy, const Tensor& x, cons
     if (!gamma.empty()) g.dgamma[c] = static_cast<float>(s_dy_xhat);
     if (!beta.empty()) g.dbeta[c] = static_cast<float>(s_dy);
   }
-  bn::for_each_plane(l, [&](int64_t p) {
-    const bn::ChannelBackward& kc = k[p % l.C];
-    const float* d = dy.data() + p * l.inner;
-    const float* xp = x.data() + p * l.inner;
-    float* dxp = g.dx.data() + p * l.inner;
-    for (int64_t i = 0; i < l.inner; ++i) dxp[i] = kc.p * d[i] + kc.q * xp[i] + kc.r;
-  });
+  if (l.inner < kSmallPlane) {  // small planes: one contiguous loop, the same expression per value
+    const std::vector<float> kp = bn::per_value(l, [&](int64_t c) { return k[c].p; });
+    const std::vector<float> kq = bn::per_value(l, [&](int64_t c) { return k[c].q; });
+    const std::vector<float> kr = bn::per_value(l, [&](int64_t c) { return k[c].r; });
+    bn::for_each_plane_slice(l, [&](int64_t p0, int64_t p1) {
+      bn::for_each_value_of_planes(l, p0, p1, [&](int64_t i, int64_t j) { g.dx[i] = kp[j] * dy[i] + kq[j] * x[i] + kr[j]; });
+    });
+  } else {
+    bn::for_each_plane(l, [&](int64_t p) {
+      const bn::ChannelBackward& kc = k[p % l.C];
+      const float* d = dy.data() + p * l.inner;
+      const float* xp = x.data() + p * l.inner;
+      float* dxp = g.dx.data() + p * l.inner;
+      for (int64_t i = 0; i < l.inner; ++i) dxp[i] = kc.p * d[i] + kc.q * xp[i] + kc.r;
+    });
+  }
   return g;
 }
 

@@ -7,9 +7,14 @@
 // ran 3-4x slower. Per-plane partial results are combined per channel in plane order n = 0 … N-1, and the
 // planes are cut into slices that depend only on the shape: the same result on every thread count.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "plateau/core/error.h"
 #include "plateau/core/ops/batch_split.h"
@@ -40,13 +45,40 @@ inline void check_stat(const Tensor& t, const Layout& l, const char* op, const c
   PLATEAU_CHECK(t.shape() == Shape({l.C}), op, ": ", name, " has shape ", t.shape(), ", expected [", l.C, "]");
 }
 
+// Calls body(p0, p1) for planes [p0, p1) covering every plane, in parallel slices of about 16K values.
+template <typename Body>
+void for_each_plane_slice(const Layout& l, Body&& body) {
+  const int64_t per_slice = std::max<int64_t>(1, 16384 / l.inner);
+  for_each_slice(l.planes(), per_slice, [&](int64_t, int64_t p0, int64_t p1) { body(p0, p1); });
+}
+
 // Calls body(plane) for every plane, in parallel slices of about 16K values.
 template <typename Body>
 void for_each_plane(const Layout& l, Body&& body) {
-  const int64_t per_slice = std::max<int64_t>(1, 16384 / l.inner);
-  for_each_slice(l.planes(), per_slice, [&](int64_t, int64_t p0, int64_t p1) {
+  for_each_plane_slice(l, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) body(p);
   });
+}
+
+// Calls f(i, j) for every value i of planes [p0, p1), where j = i mod C·inner is its index within one
+// sample's planes: for elementwise passes over small planes with per-value copies of per-channel constants
+// (constant[j]), contiguous loops instead of a short loop and a channel lookup per plane.
+template <typename F>
+void for_each_value_of_planes(const Layout& l, int64_t p0, int64_t p1, F f) {
+  const int64_t sample = l.C * l.inner, end = p1 * l.inner;
+  for (int64_t i = p0 * l.inner; i < end;) {
+    const int64_t j0 = i % sample, run = std::min(end - i, sample - j0);
+    for (int64_t t = 0; t < run; ++t) f(i + t, j0 + t);
+    i += run;
+  }
+}
+
+// values[c·inner + k] = per_channel(c) for k < inner: per-value copies for for_each_value_of_planes.
+template <typename PerChannel>
+std::vector<float> per_value(const Layout& l, PerChannel per_channel) {
+  std::vector<float> values(static_cast<size_t>(l.C * l.inner));
+  for (int64_t c = 0; c < l.C; ++c) std::fill_n(values.begin() + c * l.inner, l.inner, per_channel(c));
+  return values;
 }
 
 // Asks for the plane after p of a tensor with per-plane size `inner` to be brought into the cache: the
@@ -80,6 +112,37 @@ template <typename Term>
 double block_sum(const float* a, const float* b, int64_t n, Term term) {
   return n < 256 ? interleaved_sum<8>(a, b, n, term) : interleaved_sum<32>(a, b, n, term);
 }
+
+// Planes of fewer values than this are small: see below and for_each_value_of_planes.
+constexpr int64_t kSmallPlane = 16;
+
+#if defined(__AVX512F__)
+// Small planes (batch_normalization_2's 3x3: 16,384 planes of 9 values a batch) cost more in per-plane
+// overhead than in arithmetic, so their sums run 8 planes at a time: one plane per lane of a vector of
+// doubles, every lane adding its plane's values as interleaved_sum<8> adds them, so each plane's sum has
+// the bits block_sum gives it (BatchNorm.SmallPlanesSumAsOneByOne checks it).
+
+// Value k of the 8 planes of `inner` floats that start at a, as doubles: lane l is plane l's.
+inline __m512d plane_lanes(const float* a, int64_t inner, int64_t k) {
+  const __m256i starts = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                            _mm256_set1_epi32(static_cast<int>(inner)));
+  return _mm512_cvtps_pd(_mm256_i32gather_ps(a + k, starts, 4));
+}
+
+// interleaved_sum<8> lane by lane over n values a[k], b[k] (vectors of 8 planes' values).
+template <typename Term>
+__m512d interleaved_sum_lanes(const __m512d* a, const __m512d* b, int64_t n, Term term) {
+  __m512d acc[8];
+  for (int j = 0; j < 8; ++j) acc[j] = _mm512_setzero_pd();
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int j = 0; j < 8; ++j) acc[j] = acc[j] + term(a[k + j], b[k + j]);
+  for (int j = 0; k < n; ++k, ++j) acc[j] = acc[j] + term(a[k], b[k]);
+  for (int width = 4; width >= 1; width /= 2)
+    for (int j = 0; j < width; ++j) acc[j] = acc[j] + acc[j + width];
+  return acc[0];
+}
+#endif
 
 // Per-plane partial sums a and b of the whole batch: this process's planes, or, when the batch is split
 // across processes (batch_split.h), every process's planes gathered in sample order (planes are
@@ -154,13 +217,62 @@ inline std::vector<ChannelStats> combine_stats(const Layout& l, std::vector<doub
   return stats;
 }
 
+// plane_moments of planes [p0, p1) of x (per-plane size inner) into mean[p] and m2[p].
+inline void planes_moments(const float* x, int64_t inner, int64_t p0, int64_t p1, double* mean, double* m2) {
+  int64_t p = p0;
+#if defined(__AVX512F__)
+  if (inner < kSmallPlane)
+    for (; p + 8 <= p1; p += 8) {
+      __m512d v[kSmallPlane];
+      for (int64_t k = 0; k < inner; ++k) v[k] = plane_lanes(x + p * inner, inner, k);
+      const __m512d mu = interleaved_sum_lanes(v, v, inner, [](__m512d a, __m512d) { return a; }) /
+                         _mm512_set1_pd(static_cast<double>(inner));
+      _mm512_storeu_pd(mean + p, mu);
+      _mm512_storeu_pd(m2 + p, interleaved_sum_lanes(v, v, inner, [mu](__m512d a, __m512d) { return (a - mu) * (a - mu); }));
+    }
+#endif
+  for (; p < p1; ++p) {
+    prefetch_next_plane(x, inner, p, p1);
+    plane_moments(x + p * inner, inner, mean[p], m2[p]);
+  }
+}
+
+// Per plane of [p0, p1): Σdy and Σdy·(x − mean[c]), c the plane's channel, into sum_dy[p] and
+// sum_dy_centered[p] (dy and x with per-plane size inner, C channels).
+inline void planes_gradient_sums(const float* dy, const float* x, const Tensor& mean, int64_t C, int64_t inner,
+                                 int64_t p0, int64_t p1, double* sum_dy, double* sum_dy_centered) {
+  int64_t p = p0;
+#if defined(__AVX512F__)
+  if (inner < kSmallPlane)
+    for (; p + 8 <= p1; p += 8) {
+      __m512d d[kSmallPlane], v[kSmallPlane];
+      for (int64_t k = 0; k < inner; ++k) {
+        d[k] = plane_lanes(dy + p * inner, inner, k);
+        v[k] = plane_lanes(x + p * inner, inner, k);
+      }
+      alignas(64) double means[8];
+      for (int l = 0; l < 8; ++l) means[l] = mean[(p + l) % C];
+      const __m512d mu = _mm512_load_pd(means);
+      _mm512_storeu_pd(sum_dy + p, interleaved_sum_lanes(d, d, inner, [](__m512d a, __m512d) { return a; }));
+      _mm512_storeu_pd(sum_dy_centered + p,
+                       interleaved_sum_lanes(d, v, inner, [mu](__m512d a, __m512d b) { return a * (b - mu); }));
+    }
+#endif
+  for (; p < p1; ++p) {
+    const float* d = dy + p * inner;
+    const float* xp = x + p * inner;
+    const double mu = mean[p % C];
+    sum_dy[p] = block_sum(d, d, inner, [](double a, double) { return a; });
+    sum_dy_centered[p] = block_sum(d, xp, inner, [mu](double a, double b) { return a * (b - mu); });
+  }
+}
+
 // The batch statistics of x, plane by plane (plane_moments), then combined (combine_stats).
 inline std::vector<ChannelStats> batch_stats(const Layout& l, const float* x, const Tensor& gamma, const Tensor& beta,
                                              double eps) {
   std::vector<double> plane_mean(l.planes()), plane_m2(l.planes());
-  for_each_plane(l, [&](int64_t p) {
-    prefetch_next_plane(x, l.inner, p, l.planes());
-    plane_moments(x + p * l.inner, l.inner, plane_mean[p], plane_m2[p]);
+  for_each_plane_slice(l, [&](int64_t p0, int64_t p1) {
+    planes_moments(x, l.inner, p0, p1, plane_mean.data(), plane_m2.data());
   });
   return combine_stats(l, std::move(plane_mean), std::move(plane_m2), gamma, beta, eps);
 }

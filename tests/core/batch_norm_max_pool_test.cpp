@@ -1,5 +1,6 @@
 // The fused BatchNormalization + MaxPooling2D op against the two ops it replaces and against finite
-// differences; the vectorized 2x2 pooling against a plain reference, including its tie and NaN rules.
+// differences; the vectorized 2x2 pooling against a plain reference, including its tie and NaN rules; batch
+// norm's small planes, summed 8 at a time, against the same planes summed one by one.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -136,6 +137,39 @@ ops::MaxPool2dResult reference_pool2x2(const Tensor& x) {
         r.argmax[(n * P + i) * Q + j] = static_cast<int32_t>(at);
       }
   return r;
+}
+
+// Planes of fewer than 16 values are summed 8 at a time, one per vector lane (batch_norm_stats.h), the
+// planes left over one by one. With N = 3 and C = 9, channel 0's planes (0, 9, 18) all go 8 at a time and
+// channel 8's last plane (26) goes alone: given the same values, gamma and beta, the two channels must
+// agree bit for bit, forward (statistics and y) and backward (dx, dgamma, dbeta).
+TEST(BatchNorm, SmallPlanesSumAsOneByOne) {
+  for (const auto& [h, w] : {std::pair<int64_t, int64_t>{3, 3}, {2, 2}, {3, 5}}) {
+    SCOPED_TRACE(::testing::Message() << h << "x" << w);
+    const int64_t N = 3, C = 9, inner = h * w;
+    Rng rng(21);
+    Tensor x = uniform_tensor({N, C, h, w}, -2, 2, rng), dy = uniform_tensor({N, C, h, w}, -1, 1, rng);
+    Tensor gamma = uniform_tensor({C}, 0.5, 1.5, rng), beta = uniform_tensor({C}, -1, 1, rng);
+    for (int64_t n = 0; n < N; ++n)  // channel 8 := channel 0
+      for (int64_t k = 0; k < inner; ++k) {
+        x[(n * C + 8) * inner + k] = x[n * C * inner + k];
+        dy[(n * C + 8) * inner + k] = dy[n * C * inner + k];
+      }
+    gamma[8] = gamma[0];
+    beta[8] = beta[0];
+    const auto r = ops::batch_norm_forward_train(x, gamma, beta, 1e-3);
+    EXPECT_EQ(r.mean[0], r.mean[8]);
+    EXPECT_EQ(r.var[0], r.var[8]);
+    EXPECT_EQ(r.invstd[0], r.invstd[8]);
+    const auto g = ops::batch_norm_backward_train(dy, x, gamma, beta, r.mean, r.invstd);
+    EXPECT_EQ(g.dgamma[0], g.dgamma[8]);
+    EXPECT_EQ(g.dbeta[0], g.dbeta[8]);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t k = 0; k < inner; ++k) {
+        EXPECT_EQ(r.y[n * C * inner + k], r.y[(n * C + 8) * inner + k]) << "y, sample " << n << " value " << k;
+        EXPECT_EQ(g.dx[n * C * inner + k], g.dx[(n * C + 8) * inner + k]) << "dx, sample " << n << " value " << k;
+      }
+  }
 }
 
 TEST(MaxPool2d, VectorizedPathMatchesThePlainRuleWithTiesAndNaN) {
