@@ -242,22 +242,29 @@ __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap
   _tile_release();
 }
 
-// The packed operands' per-thread scratch for an Mp×Kp by Kp×Np product.
-struct PackedOperands {
-  uint32_t *left, *right;
-};
-PackedOperands packed_operands(int64_t Mp, int64_t Np, int64_t Kp) {
+// C (M×N, row stride ldc) = the product on AMX of two operands packed by pack_left(Mp, Kp, tiles) and
+// pack_right(Np, Kp, tiles) into per-thread scratch, Mp, Np and Kp rounded up to whole blocks.
+template <typename PackLeft, typename PackRight>
+void amx_gemm(int64_t M, int64_t N, int64_t K, PackLeft pack_left, PackRight pack_right, float* C, int64_t ldc) {
   thread_local std::vector<uint32_t> left, right;
-  return {scratch(left, Mp * Kp / 2), scratch(right, Kp / 2 * Np)};
+  const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
+  uint32_t* Ap = scratch(left, Mp * Kp / 2);
+  uint32_t* Bp = scratch(right, Kp / 2 * Np);
+  pack_left(Mp, Kp, Ap);
+  pack_right(Np, Kp, Bp);
+  amx_product(Ap, Bp, M, N, Kp, C, ldc);
 }
 
-void amx_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
-              int64_t ldb, float* C, int64_t ldc) {
-  const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
-  const PackedOperands packed = packed_operands(Mp, Np, Kp);
-  pack_tiles(A, lda, /*by_rows=*/!trans_a, /*right=*/false, M, K, Mp, Kp, packed.left);
-  pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, packed.right);
-  amx_product(packed.left, packed.right, M, N, Kp, C, ldc);
+// The packing of op(A) (M×K) as the left operand, and of op(B) (K×N) as the right one.
+auto left_operand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K) {
+  return [=](int64_t Mp, int64_t Kp, uint32_t* tiles) {
+    pack_tiles(A, lda, /*by_rows=*/!trans_a, /*right=*/false, M, K, Mp, Kp, tiles);
+  };
+}
+auto right_operand(const float* B, int64_t ldb, bool trans_b, int64_t N, int64_t K) {
+  return [=](int64_t Np, int64_t Kp, uint32_t* tiles) {
+    pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, tiles);
+  };
 }
 #endif
 
@@ -291,10 +298,8 @@ void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, cons
                const float* B, int64_t ldb, float* C, int64_t ldc) {
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
-  if (K > 0 && amx_available()) {
-    amx_gemm(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
-    return;
-  }
+  if (K > 0 && amx_available())
+    return amx_gemm(M, N, K, left_operand(A, lda, trans_a, M, K), right_operand(B, ldb, trans_b, N, K), C, ldc);
 #endif
   thread_local std::vector<float> left, right;
   const float* a = rounded(A, lda, trans_a, M, K, left);
@@ -308,14 +313,10 @@ void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, fl
   const int64_t N = B.columns, K = B.rows;
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
-  if (K > 0 && amx_available()) {
-    const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
-    const PackedOperands packed = packed_operands(Mp, Np, Kp);
-    pack_tiles(A, lda, /*by_rows=*/true, /*right=*/false, M, K, Mp, Kp, packed.left);
-    pack_offset_tiles(B, /*right=*/true, Np, Kp, packed.right);
-    amx_product(packed.left, packed.right, M, N, Kp, C, ldc);
-    return;
-  }
+  if (K > 0 && amx_available())
+    return amx_gemm(
+        M, N, K, left_operand(A, lda, false, M, K),
+        [&](int64_t Np, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(B, /*right=*/true, Np, Kp, tiles); }, C, ldc);
 #endif
   thread_local std::vector<float> written;
   gemm_bf16(false, false, M, N, K, A, lda, written_out(B, written), N, C, ldc);
@@ -325,14 +326,10 @@ void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, i
   const int64_t M = A.rows, K = A.columns;
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
-  if (K > 0 && amx_available()) {
-    const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
-    const PackedOperands packed = packed_operands(Mp, Np, Kp);
-    pack_offset_tiles(A, /*right=*/false, Mp, Kp, packed.left);
-    pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, packed.right);
-    amx_product(packed.left, packed.right, M, N, Kp, C, ldc);
-    return;
-  }
+  if (K > 0 && amx_available())
+    return amx_gemm(
+        M, N, K, [&](int64_t Mp, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(A, /*right=*/false, Mp, Kp, tiles); },
+        right_operand(B, ldb, trans_b, N, K), C, ldc);
 #endif
   thread_local std::vector<float> written;
   gemm_bf16(false, trans_b, M, N, K, written_out(A, written), K, B, ldb, C, ldc);
