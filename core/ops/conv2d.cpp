@@ -70,6 +70,15 @@ void im2col(const float* x_n, const ConvGeometry& g, const Conv2dParams& p, floa
       }
 }
 
+// Samples whose input-gradient columns (C·R·S × P·Q each) are computed together. A group's columns of up to
+// 1 MB stay in L2 beside the step's other buffers until col2im has read them; larger ones (conv2d_1's
+// 1.1 MB for 8 samples) spilled, and go in parts of at most 256 KB. Depends on the shape alone.
+int64_t dx_part_samples(const ConvGeometry& g) {
+  const int64_t per_sample = g.rows() * g.cols(), group = group_size(g);
+  if (per_sample * group <= (int64_t{1} << 18)) return group;
+  return std::max<int64_t>(1, (int64_t{1} << 16) / per_sample);
+}
+
 // Under bfloat16 an unpadded convolution's products read the im2col matrix through offsets (gemm_bf16.h's
 // OffsetMatrix) instead of writing it: the packing gathers the values straight from x. 32-bit offsets.
 bool gathers_im2col(const ConvGeometry& g, const Conv2dParams& p) {
@@ -262,16 +271,23 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           for (int64_t k = 0; k < g.K; ++k) db_parts[s][k] = static_cast<float>(sum_fixed_order(dyg + k * cols, cols));
       }
       if (need_dx) {
-        float* dcol = scratch(2, static_cast<size_t>(g.rows() * cols)).data();
-        if (bf16(p)) {
-          gemm_bf16(true, false, g.rows(), cols, g.K, w.data(), g.rows(), dyg, cols, dcol, cols);
-        } else {
-          view(dcol, g.rows(), cols).noalias() = w_mat.transpose() * dy_g;
-        }
-        for (int64_t n = n0; n < n1; ++n) {
-          float* dx_n = grads.dx.data() + n * CHW;
-          col2im(dcol, g, p, dx_n, cols, (n - n0) * PQ);
-          if (bf16(p)) round_to_bfloat16(dx_n, CHW);
+        // dcol = wᵀ·dy a few samples at a time, each part scattered by col2im while it is still in the cache
+        // (a sample's dx needs only its own columns; the part's size depends on the shape alone)
+        const int64_t part = dx_part_samples(g);
+        float* dcol = scratch(2, static_cast<size_t>(g.rows() * part * PQ)).data();
+        for (int64_t m0 = n0; m0 < n1; m0 += part) {
+          const int64_t m1 = std::min(n1, m0 + part), part_cols = (m1 - m0) * PQ;
+          const float* dy_part = dyg + (m0 - n0) * PQ;  // columns of dyg, row stride cols
+          if (bf16(p)) {
+            gemm_bf16(true, false, g.rows(), part_cols, g.K, w.data(), g.rows(), dy_part, cols, dcol, part_cols);
+          } else {
+            view(dcol, g.rows(), part_cols).noalias() = w_mat.transpose() * view(dy_part, g.K, part_cols, cols);
+          }
+          for (int64_t n = m0; n < m1; ++n) {
+            float* dx_n = grads.dx.data() + n * CHW;
+            col2im(dcol, g, p, dx_n, part_cols, (n - m0) * PQ);
+            if (bf16(p)) round_to_bfloat16(dx_n, CHW);
+          }
         }
       }
     });
