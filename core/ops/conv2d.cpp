@@ -86,23 +86,26 @@ bool gathers_im2col(const ConvGeometry& g, const Conv2dParams& p) {
          group_size(g) * g.C * g.H * g.W <= std::numeric_limits<int32_t>::max();
 }
 
-// The im2col matrix (C·R·S, samples·P·Q) of the samples starting at x_n0 as an OffsetMatrix: row (c, r, s)
-// at (c·H + r)·W + s, column (n, i, q) at n·C·H·W + i·stride_h·W + q·stride_w. Per-thread offsets, valid
-// until the thread's next call.
-OffsetMatrix im2col_matrix(const float* x_n0, const ConvGeometry& g, const Conv2dParams& p, int64_t samples) {
-  thread_local std::vector<int32_t> row_offset, column_offset;
-  row_offset.resize(static_cast<size_t>(g.rows()));
-  column_offset.resize(static_cast<size_t>(samples * g.cols()));
+// The offsets of the im2col matrix (C·R·S, group·P·Q) of a group of samples, for gemm_bf16.h's OffsetMatrix:
+// row (c, r, s) at (c·H + r)·W + s, column (n, i, q) at n·C·H·W + i·stride_h·W + q·stride_w. Made once per
+// call; a slice of fewer samples than the group reads the first of the columns.
+struct Im2colOffsets {
+  std::vector<int32_t> row, column;
+  OffsetMatrix of(const float* x_n0, int64_t columns) const {
+    return {x_n0, row.data(), column.data(), static_cast<int64_t>(row.size()), columns};
+  }
+};
+
+Im2colOffsets im2col_offsets(const ConvGeometry& g, const Conv2dParams& p) {
+  Im2colOffsets o;
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t r = 0; r < g.R; ++r)
-      for (int64_t s = 0; s < g.S; ++s)
-        row_offset[static_cast<size_t>((c * g.R + r) * g.S + s)] = static_cast<int32_t>((c * g.H + r) * g.W + s);
-  for (int64_t n = 0, j = 0; n < samples; ++n)
+      for (int64_t s = 0; s < g.S; ++s) o.row.push_back(static_cast<int32_t>((c * g.H + r) * g.W + s));
+  for (int64_t n = 0; n < group_size(g); ++n)
     for (int64_t i = 0; i < g.P; ++i)
-      for (int64_t q = 0; q < g.Q; ++q, ++j)
-        column_offset[static_cast<size_t>(j)] =
-            static_cast<int32_t>(n * g.C * g.H * g.W + i * p.stride_h * g.W + q * p.stride_w);
-  return {x_n0, row_offset.data(), column_offset.data(), g.rows(), samples * g.cols()};
+      for (int64_t q = 0; q < g.Q; ++q)
+        o.column.push_back(static_cast<int32_t>(n * g.C * g.H * g.W + i * p.stride_h * g.W + q * p.stride_w));
+  return o;
 }
 
 // dx_n (C,H,W) = scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
@@ -174,11 +177,13 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
   // Groups restart at each shard (batch_split.h): a sample's output comes from a product of the same
   // shape, and so the same bits, however the batch is spread over processes.
+  const bool gathered = gathers_im2col(g, p);
+  const Im2colOffsets offsets = gathered ? im2col_offsets(g, p) : Im2colOffsets{};
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
-    if (gathers_im2col(g, p)) {
-      gemm_bf16(g.K, w.data(), g.rows(), im2col_matrix(x.data() + n0 * CHW, g, p, n1 - n0), out, cols);
+    if (gathered) {
+      gemm_bf16(g.K, w.data(), g.rows(), offsets.of(x.data() + n0 * CHW, cols), out, cols);
     } else {
       float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
@@ -224,6 +229,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   }
   // a one-channel first layer's weight gradient comes from the direct kernel; im2col + GEMM otherwise
   const bool direct_weights = direct::one_channel_direct(g.C, g.R, g.S, p.stride_h, p.stride_w, padded(p));
+  // otherwise the weight gradient's im2col matrix is written out, or read through offsets (gathers_im2col)
+  const bool gathered = !direct_weights && gathers_im2col(g, p);
+  const Im2colOffsets offsets = gathered ? im2col_offsets(g, p) : Im2colOffsets{};
   if (direct_weights) {
     const BFloat16Operand xr(x, p.compute);  // dy is rounded as the kernel reads it
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
@@ -236,8 +244,6 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
-      // the weight gradient's im2col matrix: written out, or read through offsets (gathers_im2col)
-      const bool gathered = gathers_im2col(g, p);
       float* col = direct_weights || gathered ? nullptr : scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
       for (int64_t n = n0; n < n1; ++n) {
@@ -260,7 +266,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           // hold dwᵀ (C·R·S, K), summed as they are and transposed once below.
           float* dwt = dw_parts[s].data();
           if (gathered) {
-            gemm_bf16(im2col_matrix(x.data() + n0 * CHW, g, p, n1 - n0), true, g.K, dyg, cols, dwt, g.K);
+            gemm_bf16(offsets.of(x.data() + n0 * CHW, cols), true, g.K, dyg, cols, dwt, g.K);
           } else {
             gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
           }
