@@ -268,20 +268,30 @@ auto right_operand(const float* B, int64_t ldb, bool trans_b, int64_t N, int64_t
 }
 #endif
 
-// The rounded operand op(X) (rows×cols) as a dense row-major float matrix.
-const float* rounded(const float* X, int64_t ld, bool trans, int64_t rows, int64_t cols, std::vector<float>& buffer) {
+// The rounded operand (rows×cols, element (i, k) = at(i, k)) as a dense row-major float matrix.
+template <typename At>
+const float* rounded(int64_t rows, int64_t cols, At at, std::vector<float>& buffer) {
   float* out = scratch(buffer, rows * cols);
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t k = 0; k < cols; ++k) out[i * cols + k] = round_to_bfloat16(element(X, ld, trans, i, k));
+    for (int64_t k = 0; k < cols; ++k) out[i * cols + k] = round_to_bfloat16(at(i, k));
   return out;
 }
 
-// X as a dense row-major float matrix.
-const float* written_out(const OffsetMatrix& X, std::vector<float>& buffer) {
-  float* out = scratch(buffer, X.rows * X.columns);
-  for (int64_t i = 0; i < X.rows; ++i)
-    for (int64_t j = 0; j < X.columns; ++j) out[i * X.columns + j] = X(i, j);
-  return out;
+// Without AMX: C (M×N, row stride ldc) = the float32 GEMM of the rounded operands, element (i, k) of the
+// left one a(i, k) and (k, j) of the right one b(k, j). Their products are exact, so only the order of
+// the float32 sums differs from AMX's.
+template <typename LeftAt, typename RightAt>
+void rounded_product(int64_t M, int64_t N, int64_t K, LeftAt a_at, RightAt b_at, float* C, int64_t ldc) {
+  thread_local std::vector<float> left, right;
+  const float* a = rounded(M, K, a_at, left);
+  const float* b = rounded(K, N, b_at, right);
+  Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> c(C, M, N, Eigen::OuterStride<>(ldc));
+  c.noalias() = view(a, M, K) * view(b, K, N);
+}
+
+// op(X)'s elements, X stored with row stride ld, transposed or not.
+auto elements(const float* X, int64_t ld, bool trans) {
+  return [=](int64_t i, int64_t k) { return element(X, ld, trans, i, k); };
 }
 
 }  // namespace
@@ -301,14 +311,9 @@ void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, cons
   if (K > 0 && amx_available())
     return amx_gemm(M, N, K, left_operand(A, lda, trans_a, M, K), right_operand(B, ldb, trans_b, N, K), C, ldc);
 #endif
-  thread_local std::vector<float> left, right;
-  const float* a = rounded(A, lda, trans_a, M, K, left);
-  const float* b = rounded(B, ldb, trans_b, K, N, right);
-  Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> c(C, M, N, Eigen::OuterStride<>(ldc));
-  c.noalias() = view(a, M, K) * view(b, K, N);
+  rounded_product(M, N, K, elements(A, lda, trans_a), elements(B, ldb, trans_b), C, ldc);
 }
 
-// Without AMX the offset operand is written out and multiplied as above: the same bits by construction.
 void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, float* C, int64_t ldc) {
   const int64_t N = B.columns, K = B.rows;
   if (M <= 0 || N <= 0) return;
@@ -318,8 +323,7 @@ void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, fl
         M, N, K, left_operand(A, lda, false, M, K),
         [&](int64_t Np, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(B, /*right=*/true, Np, Kp, tiles); }, C, ldc);
 #endif
-  thread_local std::vector<float> written;
-  gemm_bf16(false, false, M, N, K, A, lda, written_out(B, written), N, C, ldc);
+  rounded_product(M, N, K, elements(A, lda, false), B, C, ldc);
 }
 
 void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
@@ -331,8 +335,7 @@ void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, i
         M, N, K, [&](int64_t Mp, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(A, /*right=*/false, Mp, Kp, tiles); },
         right_operand(B, ldb, trans_b, N, K), C, ldc);
 #endif
-  thread_local std::vector<float> written;
-  gemm_bf16(false, trans_b, M, N, K, written_out(A, written), K, B, ldb, C, ldc);
+  rounded_product(M, N, K, A, elements(B, ldb, trans_b), C, ldc);
 }
 
 }  // namespace plateau::ops
