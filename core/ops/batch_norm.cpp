@@ -108,13 +108,10 @@ BatchNormGrads batch_norm_backward_infer(const Tensor& dy, const Tensor& x, cons
   std::vector<double> sum_dy(l.planes()), sum_dy_centered(l.planes());
   bn::for_each_plane(l, [&](int64_t p) {
     const int64_t c = p % l.C;
-    const double mu = running_mean[c];
     const float* d = dy.data() + p * l.inner;
-    const float* xp = x.data() + p * l.inner;
     float* dxp = g.dx.data() + p * l.inner;
     for (int64_t i = 0; i < l.inner; ++i) dxp[i] = d[i] * maps[c].a;  // dx = dy·γ/sqrt(var + eps)
-    sum_dy[p] = bn::block_sum(d, d, l.inner, [](double a, double) { return a; });
-    sum_dy_centered[p] = bn::block_sum(d, xp, l.inner, [mu](double a, double v) { return a * (v - mu); });
+    bn::plane_gradient_sums(d, x.data() + p * l.inner, l.inner, running_mean[c], sum_dy[p], sum_dy_centered[p]);
   });
   const Layout whole = bn::gather_planes(l, sum_dy, sum_dy_centered);
   for (int64_t c = 0; c < l.C; ++c) {

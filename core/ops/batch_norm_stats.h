@@ -217,6 +217,13 @@ inline std::vector<ChannelStats> combine_stats(const Layout& l, std::vector<doub
   return stats;
 }
 
+// Σdy and Σdy·(x − mu) over one plane's n values of dy and x: batch norm backward's two sums.
+inline void plane_gradient_sums(const float* dy, const float* x, int64_t n, double mu, double& sum_dy,
+                                double& sum_dy_centered) {
+  sum_dy = block_sum(dy, dy, n, [](double a, double) { return a; });
+  sum_dy_centered = block_sum(dy, x, n, [mu](double a, double b) { return a * (b - mu); });
+}
+
 // plane_moments of planes [p0, p1) of x (per-plane size inner) into mean[p] and m2[p].
 inline void planes_moments(const float* x, int64_t inner, int64_t p0, int64_t p1, double* mean, double* m2) {
   int64_t p = p0;
@@ -258,13 +265,8 @@ inline void planes_gradient_sums(const float* dy, const float* x, const Tensor& 
                        interleaved_sum_lanes(d, v, inner, [mu](__m512d a, __m512d b) { return a * (b - mu); }));
     }
 #endif
-  for (; p < p1; ++p) {
-    const float* d = dy + p * inner;
-    const float* xp = x + p * inner;
-    const double mu = mean[p % C];
-    sum_dy[p] = block_sum(d, d, inner, [](double a, double) { return a; });
-    sum_dy_centered[p] = block_sum(d, xp, inner, [mu](double a, double b) { return a * (b - mu); });
-  }
+  for (; p < p1; ++p)
+    plane_gradient_sums(dy + p * inner, x + p * inner, inner, mean[p % C], sum_dy[p], sum_dy_centered[p]);
 }
 
 // The batch statistics of x, plane by plane (plane_moments), then combined (combine_stats).
@@ -321,11 +323,7 @@ PooledSums pooled_sums(const Layout& in, int64_t outer, const float* dy, const T
   for_each_plane(in, [&](int64_t p) {
     thread_local std::vector<float> buffer;
     if (static_cast<int64_t>(buffer.size()) < outer) buffer.resize(static_cast<size_t>(outer));
-    const float* d = dy + p * outer;
-    const float* x = x_at(p, buffer.data());
-    const double mu = mean[p % in.C];
-    s.dy[p] = block_sum(d, d, outer, [](double a, double) { return a; });
-    s.dy_centered[p] = block_sum(d, x, outer, [mu](double a, double b) { return a * (b - mu); });
+    plane_gradient_sums(dy + p * outer, x_at(p, buffer.data()), outer, mean[p % in.C], s.dy[p], s.dy_centered[p]);
   });
   s.whole = gather_planes(in, s.dy, s.dy_centered);
   return s;
