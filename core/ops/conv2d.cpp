@@ -11,6 +11,7 @@
 #include "plateau/core/ops/conv2d_one_channel.h"
 #include "plateau/core/ops/eigen_view.h"
 #include "plateau/core/ops/gemm_bf16.h"
+#include "plateau/core/ops/gemm_f32.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/ops/rows.h"
 
@@ -79,20 +80,23 @@ int64_t dx_part_samples(const ConvGeometry& g) {
   return std::max<int64_t>(1, (int64_t{1} << 16) / per_sample);
 }
 
-// Under bfloat16 an unpadded convolution's products read the im2col matrix through offsets (gemm_bf16.h's
-// OffsetMatrix) instead of writing it: the packing gathers the values straight from x. 32-bit offsets.
+// An unpadded convolution's products read the im2col matrix through offsets (offset_matrix.h) instead of
+// writing it: the packing gathers the values straight from x. 32-bit offsets.
 bool gathers_im2col(const ConvGeometry& g, const Conv2dParams& p) {
-  return p.compute == ComputeType::BFloat16 && !padded(p) &&
-         group_size(g) * g.C * g.H * g.W <= std::numeric_limits<int32_t>::max();
+  return !padded(p) && group_size(g) * g.C * g.H * g.W <= std::numeric_limits<int32_t>::max();
 }
 
-// The offsets of the im2col matrix (C·R·S, group·P·Q) of a group of samples, for gemm_bf16.h's OffsetMatrix:
+// The offsets of the im2col matrix (C·R·S, group·P·Q) of a group of samples, an OffsetMatrix:
 // row (c, r, s) at (c·H + r)·W + s, column (n, i, q) at n·C·H·W + i·stride_h·W + q·stride_w. Made once per
 // call; a slice of fewer samples than the group reads the first of the columns.
 struct Im2colOffsets {
   std::vector<int32_t> row, column;
   OffsetMatrix of(const float* x_n0, int64_t columns) const {
     return {x_n0, row.data(), column.data(), static_cast<int64_t>(row.size()), columns};
+  }
+  // its transpose (group·P·Q, C·R·S), the right operand of float32's weight gradient dy · colᵀ
+  OffsetMatrix transposed_of(const float* x_n0, int64_t columns) const {
+    return {x_n0, column.data(), row.data(), columns, static_cast<int64_t>(row.size())};
   }
 };
 
@@ -179,18 +183,24 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   // shape, and so the same bits, however the batch is spread over processes.
   const bool gathered = gathers_im2col(g, p);
   const Im2colOffsets offsets = gathered ? im2col_offsets(g, p) : Im2colOffsets{};
+  const LeftOperand w_op(w.data(), g.rows(), false, g.K, g.rows(), /*pack=*/!bf16(p));  // w (K, C·R·S)
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
     if (gathered) {
-      gemm_bf16(g.K, w.data(), g.rows(), offsets.of(x.data() + n0 * CHW, cols), out, cols);
+      const OffsetMatrix col = offsets.of(x.data() + n0 * CHW, cols);
+      if (bf16(p)) {
+        gemm_bf16(g.K, w.data(), g.rows(), col, out, cols);
+      } else {
+        gemm_f32(w_op, col, out, cols);
+      }
     } else {
       float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
       if (bf16(p)) {
         gemm_bf16(false, false, g.K, cols, g.rows(), w.data(), g.rows(), col, cols, out, cols);
       } else {
-        view(out, g.K, cols).noalias() = view(w.data(), g.K, g.rows()) * view(col, g.rows(), cols);
+        gemm_f32(w_op, cols, col, cols, out, cols);
       }
     }
     for (int64_t n = n0; n < n1; ++n)  // (K, group·PQ) -> y[n] (K, PQ), with bias and ReLU fused
@@ -240,7 +250,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     });
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
-  const auto w_mat = view(w.data(), g.K, g.rows());
+  const LeftOperand wt_op(w.data(), g.rows(), true, g.rows(), g.K, /*pack=*/need_dx && !bf16(p));  // wᵀ
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
@@ -270,6 +280,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           } else {
             gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
           }
+        } else if (gathered) {  // dw (K, C·R·S) = dy (K, cols) · colᵀ, dy read where it is
+          gemm_f32(LeftOperand(dyg, cols, false, g.K, cols, /*pack=*/false), offsets.transposed_of(x.data() + n0 * CHW, cols),
+                   dw_parts[s].data(), g.rows());
         } else {
           view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
         }
@@ -287,7 +300,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           if (bf16(p)) {
             gemm_bf16(true, false, g.rows(), part_cols, g.K, w.data(), g.rows(), dy_part, cols, dcol, part_cols);
           } else {
-            view(dcol, g.rows(), part_cols).noalias() = w_mat.transpose() * view(dy_part, g.K, part_cols, cols);
+            gemm_f32(wt_op, part_cols, dy_part, cols, dcol, part_cols);
           }
           for (int64_t n = m0; n < m1; ++n) {
             float* dx_n = grads.dx.data() + n * CHW;

@@ -92,38 +92,6 @@ PLATEAU_BF16_TARGET inline __m512i adjacent_words(const float* row, int64_t n) {
   return adjacent(_mm512_maskz_loadu_ps(first_lanes(n), row), _mm512_maskz_loadu_ps(first_lanes(n - 16), row + 16));
 }
 
-// 16 consecutive columns [16b, 16b + 16) of an OffsetMatrix, as the packing reads them from any row. Where
-// their offsets lie within 32 floats of the smallest (an im2col matrix's do where the input rows are short
-// and the columns stay in one sample), two loads and a permutation fetch them; elsewhere a gather does.
-struct ColumnBlock {
-  __m512i offset;      // the columns' offsets (lanes past the matrix's end: 0)
-  __m512i from_start;  // offset − start, for the permutation
-  int32_t start;       // the smallest offset
-  int32_t span;        // largest − smallest + 1: the floats the two loads must read
-  __mmask16 lanes;     // the columns inside the matrix
-};
-
-ColumnBlock column_block(const OffsetMatrix& X, int64_t b) {
-  ColumnBlock block;
-  block.lanes = first_lanes(X.columns - 16 * b);
-  block.offset = _mm512_maskz_loadu_epi32(block.lanes, X.column_offset + 16 * b);
-  if (!block.lanes) return ColumnBlock{block.offset, block.offset, 0, 0, 0};
-  block.start = _mm512_mask_reduce_min_epi32(block.lanes, block.offset);
-  block.span = _mm512_mask_reduce_max_epi32(block.lanes, block.offset) - block.start + 1;
-  block.from_start = _mm512_sub_epi32(block.offset, _mm512_set1_epi32(block.start));
-  return block;
-}
-
-// row[offset of column j] for the block's columns, zeros past the matrix's end.
-inline __m512 block_values(const float* row, const ColumnBlock& block) {
-  if (block.span > 32)
-    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), block.lanes, block.offset, row, 4);
-  const float* window = row + block.start;  // masked loads: nothing past the span is read
-  const __m512 lo = _mm512_maskz_loadu_ps(first_lanes(block.span), window);
-  const __m512 hi = _mm512_maskz_loadu_ps(first_lanes(block.span - 16), window + 16);
-  return _mm512_maskz_permutex2var_ps(block.lanes, lo, block.from_start, hi);
-}
-
 // tile[r][c] = rows[c][r]: the 16 word vectors built along the other axis.
 inline void store_transposed(const __m512i rows[16], uint32_t* tile) {
   alignas(64) uint32_t t[16][16];

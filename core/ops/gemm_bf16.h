@@ -12,24 +12,14 @@
 
 #include <cstdint>
 
+#include "plateau/core/ops/offset_matrix.h"
+
 namespace plateau::ops {
 
 // C (M×N, row stride ldc) = op(A) (M×K) · op(B) (K×N) with both operands rounded to bfloat16 and float32
 // sums. op(A) is A (M×K, row stride lda), or with trans_a the transpose of A stored K×M; likewise B.
 void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
                const float* B, int64_t ldb, float* C, int64_t ldc);
-
-// A matrix read through offsets: element (i, j) = base[row_offset[i] + column_offset[j]]. An unpadded
-// convolution's im2col matrix is one (row (c, r, s) at (c·H + r)·W + s, column (n, i, q) at
-// n·C·H·W + i·stride_h·W + q·stride_w), so a product can pack it straight from the input, without
-// writing the im2col matrix first.
-struct OffsetMatrix {
-  const float* base;
-  const int32_t* row_offset;     // rows entries
-  const int32_t* column_offset;  // columns entries
-  int64_t rows, columns;
-  float operator()(int64_t i, int64_t j) const { return base[row_offset[i] + column_offset[j]]; }
-};
 
 // C (M×N, row stride ldc) = A (M×K, row stride lda) · B, B an OffsetMatrix of K×N; as gemm_bf16 above, and
 // the same bits as gemm_bf16 of A and B written out.

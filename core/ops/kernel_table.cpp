@@ -6,6 +6,7 @@
 #include "plateau/core/ops/crossentropy.h"
 #include "plateau/core/ops/elementwise.h"
 #include "plateau/core/ops/gemm_bf16.h"
+#include "plateau/core/ops/gemm_f32.h"
 #include "plateau/core/ops/kernels.h"
 #include "plateau/core/ops/softmax.h"
 
@@ -56,6 +57,7 @@ const KernelTable kTable{
     .linear_backward = linear_backward,
     .measure_sgemm_gflops = measure_sgemm_gflops,
     .bfloat16_on_amx = gemm_bf16_uses_amx,
+    .float32_sums_in_order = gemm_f32_sums_in_order,
     .max_pool2d_forward = max_pool2d_forward,
     .max_pool2d_backward = max_pool2d_backward,
     .softmax_forward = softmax_forward,

@@ -92,6 +92,7 @@ struct KernelTable {
   LinearGrads (*linear_backward)(const Tensor&, const Tensor&, const Tensor&, bool, ComputeType);
   double (*measure_sgemm_gflops)();
   bool (*bfloat16_on_amx)();  // gemm_bf16.h: whether the mixed_bfloat16 products run on AMX
+  bool (*float32_sums_in_order)();  // gemm_f32.h: whether each float32 convolution sum runs in order of k
   // max_pool2d.h
   MaxPool2dResult (*max_pool2d_forward)(const Tensor&, const MaxPool2dParams&);
   Tensor (*max_pool2d_backward)(const Tensor&, const std::vector<int32_t>&, const Shape&);
