@@ -38,8 +38,9 @@ double conv_sum(const Tensor& x, const Tensor& w, const Case& t, int64_t n, int6
 
 TEST(Conv2dFloat32, SumsInOrderOfK) {
   // 13 filters (one full tile of 8 rows and a part), output rows of 11 and 5 columns, groups of columns
-  // that end inside a tile; stride 2 spreads a tile's 16 columns past 32 floats (gathers)
-  const Case cases[] = {{3, 2, 13, 13, 13, 1, 0}, {5, 3, 9, 11, 13, 2, 0}, {2, 2, 7, 9, 13, 1, 1}};
+  // that end inside a tile; stride 2 spreads a tile's 16 columns past 32 floats (gathers); 36 channels
+  // make K = 324 steps, summed in two blocks
+  const Case cases[] = {{3, 2, 13, 13, 13, 1, 0}, {5, 3, 9, 11, 13, 2, 0}, {2, 2, 7, 9, 13, 1, 1}, {2, 36, 5, 6, 9, 1, 0}};
   for (const char* set : ops::kernel_sets()) {
     if (!ops::cpu_runs(set)) continue;
     const ops::KernelTable& kernels = ops::kernel_table(set);
