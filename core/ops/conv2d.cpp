@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "plateau/core/error.h"
@@ -183,24 +184,31 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   // shape, and so the same bits, however the batch is spread over processes.
   const bool gathered = gathers_im2col(g, p);
   const Im2colOffsets offsets = gathered ? im2col_offsets(g, p) : Im2colOffsets{};
-  const LeftOperand w_op(w.data(), g.rows(), false, g.K, g.rows(), /*pack=*/!bf16(p));  // w (K, C·R·S)
+  // w (K, C·R·S) packed once for every group's product
+  std::optional<LeftOperand> w_f32;
+  std::optional<Bf16LeftOperand> w_bf16;
+  if (bf16(p)) {
+    w_bf16.emplace(w.data(), g.rows(), false, g.K, g.rows());
+  } else {
+    w_f32.emplace(w.data(), g.rows(), false, g.K, g.rows(), /*pack=*/true);
+  }
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
     if (gathered) {
       const OffsetMatrix col = offsets.of(x.data() + n0 * CHW, cols);
       if (bf16(p)) {
-        gemm_bf16(g.K, w.data(), g.rows(), col, out, cols);
+        gemm_bf16(*w_bf16, col, out, cols);
       } else {
-        gemm_f32(w_op, col, out, cols);
+        gemm_f32(*w_f32, col, out, cols);
       }
     } else {
       float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
       if (bf16(p)) {
-        gemm_bf16(false, false, g.K, cols, g.rows(), w.data(), g.rows(), col, cols, out, cols);
+        gemm_bf16(*w_bf16, false, cols, col, cols, out, cols);
       } else {
-        gemm_f32(w_op, cols, col, cols, out, cols);
+        gemm_f32(*w_f32, cols, col, cols, out, cols);
       }
     }
     for (int64_t n = n0; n < n1; ++n)  // (K, group·PQ) -> y[n] (K, PQ), with bias and ReLU fused
@@ -250,7 +258,11 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     });
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
-  const LeftOperand wt_op(w.data(), g.rows(), true, g.rows(), g.K, /*pack=*/need_dx && !bf16(p));  // wᵀ
+  // wᵀ packed once for every part's input gradient
+  std::optional<LeftOperand> wt_f32;
+  std::optional<Bf16LeftOperand> wt_bf16;
+  if (need_dx && bf16(p)) wt_bf16.emplace(w.data(), g.rows(), true, g.rows(), g.K);
+  if (need_dx && !bf16(p)) wt_f32.emplace(w.data(), g.rows(), true, g.rows(), g.K, /*pack=*/true);
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
@@ -298,9 +310,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           const int64_t m1 = std::min(n1, m0 + part), part_cols = (m1 - m0) * PQ;
           const float* dy_part = dyg + (m0 - n0) * PQ;  // columns of dyg, row stride cols
           if (bf16(p)) {
-            gemm_bf16(true, false, g.rows(), part_cols, g.K, w.data(), g.rows(), dy_part, cols, dcol, part_cols);
+            gemm_bf16(*wt_bf16, false, part_cols, dy_part, cols, dcol, part_cols);
           } else {
-            gemm_f32(wt_op, part_cols, dy_part, cols, dcol, part_cols);
+            gemm_f32(*wt_f32, part_cols, dy_part, cols, dcol, part_cols);
           }
           for (int64_t n = m0; n < m1; ++n) {
             float* dx_n = grads.dx.data() + n * CHW;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "plateau/core/error.h"
 #include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/eigen_view.h"
 #include "plateau/core/ops/rows.h"
@@ -223,6 +224,16 @@ void amx_gemm(int64_t M, int64_t N, int64_t K, PackLeft pack_left, PackRight pac
   amx_product(Ap, Bp, M, N, Kp, C, ldc);
 }
 
+// The same with the left operand packed already (Bf16LeftOperand).
+template <typename PackRight>
+void amx_gemm(const uint32_t* Ap, int64_t M, int64_t N, int64_t K, PackRight pack_right, float* C, int64_t ldc) {
+  thread_local std::vector<uint32_t> right;
+  const int64_t Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
+  uint32_t* Bp = scratch(right, Kp / 2 * Np);
+  pack_right(Np, Kp, Bp);
+  amx_product(Ap, Bp, M, N, Kp, C, ldc);
+}
+
 // The packing of op(A) (M×K) as the left operand, and of op(B) (K×N) as the right one.
 auto left_operand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K) {
   return [=](int64_t Mp, int64_t Kp, uint32_t* tiles) {
@@ -304,6 +315,38 @@ void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, i
         right_operand(B, ldb, trans_b, N, K), C, ldc);
 #endif
   rounded_product(M, N, K, A, elements(B, ldb, trans_b), C, ldc);
+}
+
+Bf16LeftOperand::Bf16LeftOperand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K)
+    : A_(A), lda_(lda), trans_a_(trans_a), M_(M), K_(K) {
+#ifdef PLATEAU_AMX
+  if (M <= 0 || K <= 0 || !amx_available()) return;
+  const int64_t Mp = round_up(M, kBlock), Kp = round_up(K, kDepth);
+  tiles_.resize(static_cast<size_t>(Mp * Kp / 2));
+  left_operand(A, lda, trans_a, M, K)(Mp, Kp, tiles_.data());
+#endif
+}
+
+void gemm_bf16(const Bf16LeftOperand& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
+  const int64_t M = A.rows(), K = A.depth();
+  if (M <= 0 || N <= 0) return;
+#ifdef PLATEAU_AMX
+  if (!A.tiles().empty()) return amx_gemm(A.tiles().data(), M, N, K, right_operand(B, ldb, trans_b, N, K), C, ldc);
+#endif
+  gemm_bf16(A.trans_a(), trans_b, M, N, K, A.A(), A.lda(), B, ldb, C, ldc);
+}
+
+void gemm_bf16(const Bf16LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc) {
+  const int64_t M = A.rows(), N = B.columns, K = B.rows;
+  if (M <= 0 || N <= 0) return;
+#ifdef PLATEAU_AMX
+  if (!A.tiles().empty())
+    return amx_gemm(
+        A.tiles().data(), M, N, K,
+        [&](int64_t Np, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(B, /*right=*/true, Np, Kp, tiles); }, C, ldc);
+#endif
+  PLATEAU_CHECK(!A.trans_a(), "gemm_bf16: a transposed left operand with an OffsetMatrix");
+  gemm_bf16(M, A.A(), A.lda(), B, C, ldc);
 }
 
 }  // namespace plateau::ops

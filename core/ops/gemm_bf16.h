@@ -11,6 +11,7 @@
 // was measured here at 194 GFLOP/s per core against 210 for float32 FMA: no faster, so it is not used.
 
 #include <cstdint>
+#include <vector>
 
 #include "plateau/core/ops/offset_matrix.h"
 
@@ -28,6 +29,34 @@ void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, fl
 // C (M×N, row stride ldc) = A · op(B), A an OffsetMatrix of M×K and op(B) (K×N) as in gemm_bf16 above; the
 // same bits as gemm_bf16 of A written out and B.
 void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc);
+
+// op(A) (M×K) as gemm_bf16's left operand, packed into AMX tiles once for many products with the same
+// operand (the weights of a convolution, against every group of samples); the same bits as gemm_bf16 of
+// A. op(A) is A (M×K, row stride lda), or with trans_a the transpose of A stored K×M. Without AMX it only
+// points at A.
+class Bf16LeftOperand {
+ public:
+  Bf16LeftOperand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K);
+  int64_t rows() const { return M_; }
+  int64_t depth() const { return K_; }
+  const float* A() const { return A_; }
+  int64_t lda() const { return lda_; }
+  bool trans_a() const { return trans_a_; }
+  const std::vector<uint32_t>& tiles() const { return tiles_; }  // empty: not packed
+
+ private:
+  const float* A_;
+  int64_t lda_;
+  bool trans_a_;
+  int64_t M_, K_;
+  std::vector<uint32_t> tiles_;
+};
+
+// C (M×N, row stride ldc) = op(A) · op(B), as gemm_bf16 above.
+void gemm_bf16(const Bf16LeftOperand& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc);
+
+// C (M×N, row stride ldc) = A · B, B an OffsetMatrix of K×N (A not transposed), as gemm_bf16 above.
+void gemm_bf16(const Bf16LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc);
 
 // Whether gemm_bf16 runs on AMX in this kernel set on this CPU (for plateau profile and the tests).
 bool gemm_bf16_uses_amx();
