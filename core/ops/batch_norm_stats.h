@@ -194,25 +194,32 @@ inline void plane_moments(const float* v, int64_t inner, double& mean, double& m
 
 // Mean and biased variance per channel over the whole batch (gather_planes) from every plane's moments,
 // combined per channel in plane order with Chan et al.'s pairwise update, in double: no cancellation from
-// E[x²] − E[x]² and a single pass over memory.
+// E[x²] − E[x]² and a single pass over memory. The channels are updated side by side, sample by sample:
+// each channel's chain of divisions waits on its last, so one channel at a time ran at the divider's
+// latency (0.10 ms for batch_normalization_2's 128 × 128 planes, 0.02 ms side by side; same bits).
 inline std::vector<ChannelStats> combine_stats(const Layout& l, std::vector<double> plane_mean,
                                                std::vector<double> plane_m2, const Tensor& gamma, const Tensor& beta,
                                                double eps) {
   const double m = static_cast<double>(l.inner);
   const Layout whole = gather_planes(l, plane_mean, plane_m2);
+  std::vector<double> mean(l.C, 0.0), m2(l.C, 0.0);
+  double count = 0.0;
+  for (int64_t n = 0; n < whole.N; ++n) {
+    const double total = count + m;
+    const double* mean_n = plane_mean.data() + n * l.C;  // sample n's planes: one per channel
+    const double* m2_n = plane_m2.data() + n * l.C;
+    for (int64_t c = 0; c < l.C; ++c) {
+      const double delta = mean_n[c] - mean[c];
+      mean[c] += delta * m / total;
+      m2[c] += m2_n[c] + delta * delta * count * m / total;
+    }
+    count = total;
+  }
   std::vector<ChannelStats> stats(l.C);
   for (int64_t c = 0; c < l.C; ++c) {
-    double count = 0.0, mean = 0.0, m2 = 0.0;
-    for (int64_t n = 0; n < whole.N; ++n) {
-      const int64_t p = n * l.C + c;
-      const double total = count + m, delta = plane_mean[p] - mean;
-      mean += delta * m / total;
-      m2 += plane_m2[p] + delta * delta * count * m / total;
-      count = total;
-    }
-    const double var = m2 / count, invstd = 1.0 / std::sqrt(var + eps);
-    stats[c] = {mean, var, invstd, static_cast<float>(scale_of(gamma, c) * invstd),
-                static_cast<float>(shift_of(beta, c) - mean * scale_of(gamma, c) * invstd)};
+    const double var = m2[c] / count, invstd = 1.0 / std::sqrt(var + eps);
+    stats[c] = {mean[c], var, invstd, static_cast<float>(scale_of(gamma, c) * invstd),
+                static_cast<float>(shift_of(beta, c) - mean[c] * scale_of(gamma, c) * invstd)};
   }
   return stats;
 }
