@@ -211,27 +211,26 @@ __attribute__((target("amx-tile,amx-bf16"))) void amx_product(const uint32_t* Ap
   _tile_release();
 }
 
-// C (M×N, row stride ldc) = the product on AMX of two operands packed by pack_left(Mp, Kp, tiles) and
-// pack_right(Np, Kp, tiles) into per-thread scratch, Mp, Np and Kp rounded up to whole blocks.
-template <typename PackLeft, typename PackRight>
-void amx_gemm(int64_t M, int64_t N, int64_t K, PackLeft pack_left, PackRight pack_right, float* C, int64_t ldc) {
-  thread_local std::vector<uint32_t> left, right;
+// C (M×N, row stride ldc) = the product on AMX of two operands, each got by left(Mp, Kp, scratch) and
+// right(Np, Kp, scratch) with Mp, Np and Kp rounded up to whole blocks: packed into the per-thread
+// scratch, or tiles packed already (Bf16LeftOperand).
+template <typename Left, typename Right>
+void amx_gemm(int64_t M, int64_t N, int64_t K, Left left, Right right, float* C, int64_t ldc) {
+  thread_local std::vector<uint32_t> left_scratch, right_scratch;
   const int64_t Mp = round_up(M, kBlock), Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
-  uint32_t* Ap = scratch(left, Mp * Kp / 2);
-  uint32_t* Bp = scratch(right, Kp / 2 * Np);
-  pack_left(Mp, Kp, Ap);
-  pack_right(Np, Kp, Bp);
+  const uint32_t* Ap = left(Mp, Kp, left_scratch);
+  const uint32_t* Bp = right(Np, Kp, right_scratch);
   amx_product(Ap, Bp, M, N, Kp, C, ldc);
 }
 
-// The same with the left operand packed already (Bf16LeftOperand).
-template <typename PackRight>
-void amx_gemm(const uint32_t* Ap, int64_t M, int64_t N, int64_t K, PackRight pack_right, float* C, int64_t ldc) {
-  thread_local std::vector<uint32_t> right;
-  const int64_t Np = round_up(N, kBlock), Kp = round_up(K, kDepth);
-  uint32_t* Bp = scratch(right, Kp / 2 * Np);
-  pack_right(Np, Kp, Bp);
-  amx_product(Ap, Bp, M, N, Kp, C, ldc);
+// An operand packed into scratch by pack(np, Kp, tiles).
+template <typename Pack>
+auto packed_into_scratch(Pack pack) {
+  return [=](int64_t np, int64_t Kp, std::vector<uint32_t>& buffer) {
+    uint32_t* tiles = scratch(buffer, np * Kp / 2);
+    pack(np, Kp, tiles);
+    return static_cast<const uint32_t*>(tiles);
+  };
 }
 
 // The packing of op(A) (M×K) as the left operand, and of op(B) (K×N) as the right one.
@@ -244,6 +243,13 @@ auto right_operand(const float* B, int64_t ldb, bool trans_b, int64_t N, int64_t
   return [=](int64_t Np, int64_t Kp, uint32_t* tiles) {
     pack_tiles(B, ldb, /*by_rows=*/trans_b, /*right=*/true, N, K, Np, Kp, tiles);
   };
+}
+auto offset_operand(const OffsetMatrix& X, bool right) {
+  return [&X, right](int64_t np, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(X, right, np, Kp, tiles); };
+}
+// A Bf16LeftOperand's tiles, packed already.
+auto prepacked(const Bf16LeftOperand& X) {
+  return [&X](int64_t, int64_t, std::vector<uint32_t>&) { return X.tiles().data(); };
 }
 #endif
 
@@ -288,7 +294,8 @@ void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, cons
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
   if (K > 0 && amx_available())
-    return amx_gemm(M, N, K, left_operand(A, lda, trans_a, M, K), right_operand(B, ldb, trans_b, N, K), C, ldc);
+    return amx_gemm(M, N, K, packed_into_scratch(left_operand(A, lda, trans_a, M, K)),
+                    packed_into_scratch(right_operand(B, ldb, trans_b, N, K)), C, ldc);
 #endif
   rounded_product(M, N, K, elements(A, lda, trans_a), elements(B, ldb, trans_b), C, ldc);
 }
@@ -298,9 +305,8 @@ void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, fl
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
   if (K > 0 && amx_available())
-    return amx_gemm(
-        M, N, K, left_operand(A, lda, false, M, K),
-        [&](int64_t Np, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(B, /*right=*/true, Np, Kp, tiles); }, C, ldc);
+    return amx_gemm(M, N, K, packed_into_scratch(left_operand(A, lda, false, M, K)),
+                    packed_into_scratch(offset_operand(B, /*right=*/true)), C, ldc);
 #endif
   rounded_product(M, N, K, elements(A, lda, false), B, C, ldc);
 }
@@ -310,9 +316,8 @@ void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, i
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
   if (K > 0 && amx_available())
-    return amx_gemm(
-        M, N, K, [&](int64_t Mp, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(A, /*right=*/false, Mp, Kp, tiles); },
-        right_operand(B, ldb, trans_b, N, K), C, ldc);
+    return amx_gemm(M, N, K, packed_into_scratch(offset_operand(A, /*right=*/false)),
+                    packed_into_scratch(right_operand(B, ldb, trans_b, N, K)), C, ldc);
 #endif
   rounded_product(M, N, K, A, elements(B, ldb, trans_b), C, ldc);
 }
@@ -331,21 +336,19 @@ void gemm_bf16(const Bf16LeftOperand& A, bool trans_b, int64_t N, const float* B
   const int64_t M = A.rows(), K = A.depth();
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
-  if (!A.tiles().empty()) return amx_gemm(A.tiles().data(), M, N, K, right_operand(B, ldb, trans_b, N, K), C, ldc);
+  if (!A.tiles().empty())
+    return amx_gemm(M, N, K, prepacked(A), packed_into_scratch(right_operand(B, ldb, trans_b, N, K)), C, ldc);
 #endif
   gemm_bf16(A.trans_a(), trans_b, M, N, K, A.A(), A.lda(), B, ldb, C, ldc);
 }
 
 void gemm_bf16(const Bf16LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc) {
+  PLATEAU_CHECK(!A.trans_a(), "gemm_bf16: a transposed left operand with an OffsetMatrix");
   const int64_t M = A.rows(), N = B.columns, K = B.rows;
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
-  if (!A.tiles().empty())
-    return amx_gemm(
-        A.tiles().data(), M, N, K,
-        [&](int64_t Np, int64_t Kp, uint32_t* tiles) { pack_offset_tiles(B, /*right=*/true, Np, Kp, tiles); }, C, ldc);
+  if (!A.tiles().empty()) return amx_gemm(M, N, K, prepacked(A), packed_into_scratch(offset_operand(B, true)), C, ldc);
 #endif
-  PLATEAU_CHECK(!A.trans_a(), "gemm_bf16: a transposed left operand with an OffsetMatrix");
   gemm_bf16(M, A.A(), A.lda(), B, C, ldc);
 }
 
