@@ -188,9 +188,9 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   std::optional<LeftOperand> w_f32;
   std::optional<Bf16LeftOperand> w_bf16;
   if (bf16(p)) {
-    w_bf16.emplace(w.data(), g.rows(), false, g.K, g.rows());
+    w_bf16.emplace(LeftMatrix{w.data(), g.rows(), false, g.K, g.rows()});
   } else {
-    w_f32.emplace(w.data(), g.rows(), false, g.K, g.rows(), /*pack=*/true);
+    w_f32.emplace(LeftMatrix{w.data(), g.rows(), false, g.K, g.rows()}, /*pack=*/true);
   }
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
@@ -261,8 +261,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   // wᵀ packed once for every part's input gradient
   std::optional<LeftOperand> wt_f32;
   std::optional<Bf16LeftOperand> wt_bf16;
-  if (need_dx && bf16(p)) wt_bf16.emplace(w.data(), g.rows(), true, g.rows(), g.K);
-  if (need_dx && !bf16(p)) wt_f32.emplace(w.data(), g.rows(), true, g.rows(), g.K, /*pack=*/true);
+  if (need_dx && bf16(p)) wt_bf16.emplace(LeftMatrix{w.data(), g.rows(), true, g.rows(), g.K});
+  if (need_dx && !bf16(p)) wt_f32.emplace(LeftMatrix{w.data(), g.rows(), true, g.rows(), g.K}, /*pack=*/true);
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
@@ -293,8 +293,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
             gemm_bf16(false, true, g.rows(), g.K, cols, col, cols, dyg, cols, dwt, g.K);
           }
         } else if (gathered) {  // dw (K, C·R·S) = dy (K, cols) · colᵀ, dy read where it is
-          gemm_f32(LeftOperand(dyg, cols, false, g.K, cols, /*pack=*/false), offsets.transposed_of(x.data() + n0 * CHW, cols),
-                   dw_parts[s].data(), g.rows());
+          const LeftOperand dy_op({dyg, cols, false, g.K, cols}, /*pack=*/false);
+          gemm_f32(dy_op, offsets.transposed_of(x.data() + n0 * CHW, cols), dw_parts[s].data(), g.rows());
         } else {
           view(dw_parts[s].data(), g.K, g.rows()).noalias() = dy_g * view(col, g.rows(), cols).transpose();
         }

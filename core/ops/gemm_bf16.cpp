@@ -322,34 +322,35 @@ void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, i
   rounded_product(M, N, K, A, elements(B, ldb, trans_b), C, ldc);
 }
 
-Bf16LeftOperand::Bf16LeftOperand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K)
-    : A_(A), lda_(lda), trans_a_(trans_a), M_(M), K_(K) {
+Bf16LeftOperand::Bf16LeftOperand(const LeftMatrix& matrix) : matrix_(matrix) {
 #ifdef PLATEAU_AMX
-  if (M <= 0 || K <= 0 || !amx_available()) return;
-  const int64_t Mp = round_up(M, kBlock), Kp = round_up(K, kDepth);
+  if (matrix.rows <= 0 || matrix.depth <= 0 || !amx_available()) return;
+  const int64_t Mp = round_up(matrix.rows, kBlock), Kp = round_up(matrix.depth, kDepth);
   tiles_.resize(static_cast<size_t>(Mp * Kp / 2));
-  left_operand(A, lda, trans_a, M, K)(Mp, Kp, tiles_.data());
+  left_operand(matrix.A, matrix.lda, matrix.trans_a, matrix.rows, matrix.depth)(Mp, Kp, tiles_.data());
 #endif
 }
 
 void gemm_bf16(const Bf16LeftOperand& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
-  const int64_t M = A.rows(), K = A.depth();
+  const LeftMatrix& a = A.matrix();
+  const int64_t M = a.rows, K = a.depth;
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
   if (!A.tiles().empty())
     return amx_gemm(M, N, K, prepacked(A), packed_into_scratch(right_operand(B, ldb, trans_b, N, K)), C, ldc);
 #endif
-  gemm_bf16(A.trans_a(), trans_b, M, N, K, A.A(), A.lda(), B, ldb, C, ldc);
+  gemm_bf16(a.trans_a, trans_b, M, N, K, a.A, a.lda, B, ldb, C, ldc);
 }
 
 void gemm_bf16(const Bf16LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc) {
-  PLATEAU_CHECK(!A.trans_a(), "gemm_bf16: a transposed left operand with an OffsetMatrix");
-  const int64_t M = A.rows(), N = B.columns, K = B.rows;
+  const LeftMatrix& a = A.matrix();
+  PLATEAU_CHECK(!a.trans_a, "gemm_bf16: a transposed left operand with an OffsetMatrix");
+  const int64_t M = a.rows, N = B.columns, K = B.rows;
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
   if (!A.tiles().empty()) return amx_gemm(M, N, K, prepacked(A), packed_into_scratch(offset_operand(B, true)), C, ldc);
 #endif
-  gemm_bf16(M, A.A(), A.lda(), B, C, ldc);
+  gemm_bf16(M, a.A, a.lda, B, C, ldc);
 }
 
 }  // namespace plateau::ops

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "plateau/core/ops/left_matrix.h"
 #include "plateau/core/ops/offset_matrix.h"
 
 namespace plateau::ops {
@@ -30,25 +31,17 @@ void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, fl
 // same bits as gemm_bf16 of A written out and B.
 void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc);
 
-// op(A) (M×K) as gemm_bf16's left operand, packed into AMX tiles once for many products with the same
-// operand (the weights of a convolution, against every group of samples); the same bits as gemm_bf16 of
-// A. op(A) is A (M×K, row stride lda), or with trans_a the transpose of A stored K×M. Without AMX it only
-// points at A.
+// op(A) as gemm_bf16's left operand, packed into AMX tiles once for many products with the same operand
+// (the weights of a convolution, against every group of samples); the same bits as gemm_bf16 of A.
+// Without AMX it only points at A.
 class Bf16LeftOperand {
  public:
-  Bf16LeftOperand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K);
-  int64_t rows() const { return M_; }
-  int64_t depth() const { return K_; }
-  const float* A() const { return A_; }
-  int64_t lda() const { return lda_; }
-  bool trans_a() const { return trans_a_; }
+  explicit Bf16LeftOperand(const LeftMatrix& matrix);
+  const LeftMatrix& matrix() const { return matrix_; }
   const std::vector<uint32_t>& tiles() const { return tiles_; }  // empty: not packed
 
  private:
-  const float* A_;
-  int64_t lda_;
-  bool trans_a_;
-  int64_t M_, K_;
+  LeftMatrix matrix_;
   std::vector<uint32_t> tiles_;
 };
 

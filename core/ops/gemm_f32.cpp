@@ -91,7 +91,8 @@ constexpr int64_t kDepth = 320;
 
 template <typename PackPanel>
 void product(const LeftOperand& A, int64_t N, PackPanel pack_panel, float* C, int64_t ldc) {
-  const int64_t M = A.rows(), K = A.depth();
+  const LeftMatrix& a = A.matrix();
+  const int64_t M = a.rows, K = a.depth;
   thread_local std::vector<float> panel_buffer;
   float* panel = scratch(panel_buffer, kDepth * kColumns);
   const int64_t blocks = std::max<int64_t>(1, (K + kDepth - 1) / kDepth), depth = (K + blocks - 1) / blocks;
@@ -105,10 +106,10 @@ void product(const LeftOperand& A, int64_t N, PackPanel pack_panel, float* C, in
         float* c = C + i0 * ldc + j0;
         if (A.panels()) {
           tile(A.panels() + i0 * K + k0 * kRows, 1, kRows, panel, k1 - k0, k0 == 0, c, ldc, rows, lo, hi);
-        } else if (A.trans_a()) {
-          tile(A.A() + k0 * A.lda() + i0, 1, A.lda(), panel, k1 - k0, k0 == 0, c, ldc, rows, lo, hi);
+        } else if (a.trans_a) {
+          tile(a.A + k0 * a.lda + i0, 1, a.lda, panel, k1 - k0, k0 == 0, c, ldc, rows, lo, hi);
         } else {
-          tile(A.A() + i0 * A.lda() + k0, A.lda(), 1, panel, k1 - k0, k0 == 0, c, ldc, rows, lo, hi);
+          tile(a.A + i0 * a.lda + k0, a.lda, 1, panel, k1 - k0, k0 == 0, c, ldc, rows, lo, hi);
         }
       }
     }
@@ -127,33 +128,33 @@ bool gemm_f32_sums_in_order() {
 #endif
 }
 
-LeftOperand::LeftOperand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K, bool pack)
-    : A_(A), lda_(lda), trans_a_(trans_a), M_(M), K_(K) {
+LeftOperand::LeftOperand(const LeftMatrix& matrix, bool pack) : matrix_(matrix) {
 #if defined(__AVX512F__)
   if (!pack) return;
-  panels_.resize(static_cast<size_t>((M + kRows - 1) / kRows * kRows * K));
-  pack_left(A, lda, trans_a, M, K, panels_.data());
+  panels_.resize(static_cast<size_t>((matrix.rows + kRows - 1) / kRows * kRows * matrix.depth));
+  pack_left(matrix.A, matrix.lda, matrix.trans_a, matrix.rows, matrix.depth, panels_.data());
 #endif
 }
 
 void gemm_f32(const LeftOperand& A, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
-  const int64_t M = A.rows(), K = A.depth();
+  const LeftMatrix& a = A.matrix();
+  const int64_t M = a.rows, K = a.depth;
   if (M <= 0 || N <= 0) return;
 #if defined(__AVX512F__)
   product(A, N, [&](int64_t j0, int64_t k0, int64_t k1, float* panel) { pack_right(B, ldb, N, j0, k0, k1, panel); },
           C, ldc);
 #else
   Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> c(C, M, N, Eigen::OuterStride<>(ldc));
-  if (A.trans_a()) {
-    c.noalias() = view(A.A(), K, M, A.lda()).transpose() * view(B, K, N, ldb);
+  if (a.trans_a) {
+    c.noalias() = view(a.A, K, M, a.lda).transpose() * view(B, K, N, ldb);
   } else {
-    c.noalias() = view(A.A(), M, K, A.lda()) * view(B, K, N, ldb);
+    c.noalias() = view(a.A, M, K, a.lda) * view(B, K, N, ldb);
   }
 #endif
 }
 
 void gemm_f32(const LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc) {
-  const int64_t M = A.rows(), N = B.columns, K = B.rows;
+  const int64_t M = A.matrix().rows, N = B.columns, K = B.rows;
   if (M <= 0 || N <= 0) return;
 #if defined(__AVX512F__)
   product(A, N, [&](int64_t j0, int64_t k0, int64_t k1, float* panel) { pack_right(B, j0, k0, k1, panel); }, C, ldc);

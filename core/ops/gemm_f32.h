@@ -12,29 +12,22 @@
 #include <cstdint>
 #include <vector>
 
+#include "plateau/core/ops/left_matrix.h"
 #include "plateau/core/ops/offset_matrix.h"
 
 namespace plateau::ops {
 
-// op(A) (M×K) as gemm_f32's left operand: A (M×K, row stride lda), or with trans_a the transpose of A
-// stored K×M. With pack (and AVX-512) it is copied once into panels of 8 rows, each K steps of 8 values,
-// for an operand that many products share (6% faster on the convolutions' weights); otherwise read where
-// it is.
+// op(A) as gemm_f32's left operand. With pack (and AVX-512) it is copied once into panels of 8 rows,
+// each K steps of 8 values, for an operand that many products share (6% faster on the convolutions'
+// weights); otherwise read where it is.
 class LeftOperand {
  public:
-  LeftOperand(const float* A, int64_t lda, bool trans_a, int64_t M, int64_t K, bool pack);
-  int64_t rows() const { return M_; }
-  int64_t depth() const { return K_; }
-  const float* A() const { return A_; }
-  int64_t lda() const { return lda_; }
-  bool trans_a() const { return trans_a_; }
+  LeftOperand(const LeftMatrix& matrix, bool pack);
+  const LeftMatrix& matrix() const { return matrix_; }
   const float* panels() const { return panels_.empty() ? nullptr : panels_.data(); }  // null: not packed
 
  private:
-  const float* A_;
-  int64_t lda_;
-  bool trans_a_;
-  int64_t M_, K_;
+  LeftMatrix matrix_;
   std::vector<float> panels_;
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "plateau/core/ops/conv2d.h"
 #include "plateau/core/ops/kernels.h"
@@ -40,7 +41,8 @@ TEST(Conv2dFloat32, SumsInOrderOfK) {
   // 13 filters (one full tile of 8 rows and a part), output rows of 11 and 5 columns, groups of columns
   // that end inside a tile; stride 2 spreads a tile's 16 columns past 32 floats (gathers); 36 channels
   // make K = 324 steps, summed in two blocks
-  const Case cases[] = {{3, 2, 13, 13, 13, 1, 0}, {5, 3, 9, 11, 13, 2, 0}, {2, 2, 7, 9, 13, 1, 1}, {2, 36, 5, 6, 9, 1, 0}};
+  const Case cases[] = {
+      {3, 2, 13, 13, 13, 1, 0}, {5, 3, 9, 11, 13, 2, 0}, {2, 2, 7, 9, 13, 1, 1}, {2, 36, 5, 6, 9, 1, 0}};
   for (const char* set : ops::kernel_sets()) {
     if (!ops::cpu_runs(set)) continue;
     const ops::KernelTable& kernels = ops::kernel_table(set);
@@ -58,10 +60,12 @@ TEST(Conv2dFloat32, SumsInOrderOfK) {
           for (int64_t i = 0; i < P; ++i)
             for (int64_t j = 0; j < Q; ++j) {
               const float got = y[((n * t.K + k) * P + i) * Q + j];
+              const std::string at = std::to_string(n) + " " + std::to_string(k) + " " + std::to_string(i) + " " +
+                                     std::to_string(j);
               if (in_order) {
-                ASSERT_EQ(got, static_cast<float>(conv_sum(x, w, t, n, k, i, j, true))) << n << " " << k << " " << i << " " << j;
+                ASSERT_EQ(got, static_cast<float>(conv_sum(x, w, t, n, k, i, j, true))) << at;
               } else {
-                ASSERT_NEAR(got, conv_sum(x, w, t, n, k, i, j, false), 1e-5) << n << " " << k << " " << i << " " << j;
+                ASSERT_NEAR(got, conv_sum(x, w, t, n, k, i, j, false), 1e-5) << at;
               }
             }
       // The weight gradient: each value the sum of dy·x over the batch's columns in order (the batch is one
