@@ -52,11 +52,17 @@ inline __m512 round_to_bfloat16(__m512 v) {
 }
 #endif
 
-// p[0, n) rounded to bfloat16 in place.
+// p[0, n) rounded to bfloat16 in place. With AVX-512 the tail is one masked vector too: the rows rounded
+// here are often short (conv2d_2's planes of 9 values: all tail).
 inline void round_to_bfloat16(float* p, int64_t n) {
   int64_t i = 0;
 #if defined(__AVX512F__)
   for (; i + 16 <= n; i += 16) _mm512_storeu_ps(p + i, round_to_bfloat16(_mm512_loadu_ps(p + i)));
+  if (i < n) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(p + i, tail, round_to_bfloat16(_mm512_maskz_loadu_ps(tail, p + i)));
+  }
+  return;
 #endif
   for (; i < n; ++i) p[i] = round_to_bfloat16(p[i]);
 }
