@@ -82,8 +82,12 @@ int64_t dx_part_samples(const ConvGeometry& g) {
 }
 
 // An unpadded convolution's products read the im2col matrix through offsets (offset_matrix.h) instead of
-// writing it: the packing gathers the values straight from x. 32-bit offsets.
+// writing it: the packing gathers the values straight from x. 32-bit offsets. (Without AVX-512, gemm_f32
+// would write the matrix out element by element: float32 keeps im2col's row copies there.)
 bool gathers_im2col(const ConvGeometry& g, const Conv2dParams& p) {
+#if !defined(__AVX512F__)
+  if (p.compute == ComputeType::Float32) return false;
+#endif
   return !padded(p) && group_size(g) * g.C * g.H * g.W <= std::numeric_limits<int32_t>::max();
 }
 

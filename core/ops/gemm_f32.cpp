@@ -95,7 +95,8 @@ void product(const LeftOperand& A, int64_t N, PackPanel pack_panel, float* C, in
   const int64_t M = a.rows, K = a.depth;
   thread_local std::vector<float> panel_buffer;
   float* panel = scratch(panel_buffer, kDepth * kColumns);
-  const int64_t blocks = std::max<int64_t>(1, (K + kDepth - 1) / kDepth), depth = (K + blocks - 1) / blocks;
+  const int64_t blocks = std::max<int64_t>(1, (K + kDepth - 1) / kDepth);
+  const int64_t depth = std::max<int64_t>(1, (K + blocks - 1) / blocks);  // K = 0: one empty block, zeros
   for (int64_t k0 = 0; k0 < std::max<int64_t>(K, 1); k0 += depth) {
     const int64_t k1 = std::min(K, k0 + depth);
     for (int64_t j0 = 0; j0 < N; j0 += kColumns) {
