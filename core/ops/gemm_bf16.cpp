@@ -300,17 +300,6 @@ void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, cons
   rounded_product(M, N, K, elements(A, lda, trans_a), elements(B, ldb, trans_b), C, ldc);
 }
 
-void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, float* C, int64_t ldc) {
-  const int64_t N = B.columns, K = B.rows;
-  if (M <= 0 || N <= 0) return;
-#ifdef PLATEAU_AMX
-  if (K > 0 && amx_available())
-    return amx_gemm(M, N, K, packed_into_scratch(left_operand(A, lda, false, M, K)),
-                    packed_into_scratch(offset_operand(B, /*right=*/true)), C, ldc);
-#endif
-  rounded_product(M, N, K, elements(A, lda, false), B, C, ldc);
-}
-
 void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
   const int64_t M = A.rows, K = A.columns;
   if (M <= 0 || N <= 0) return;
@@ -348,9 +337,10 @@ void gemm_bf16(const Bf16LeftOperand& A, const OffsetMatrix& B, float* C, int64_
   const int64_t M = a.rows, N = B.columns, K = B.rows;
   if (M <= 0 || N <= 0) return;
 #ifdef PLATEAU_AMX
-  if (!A.tiles().empty()) return amx_gemm(M, N, K, prepacked(A), packed_into_scratch(offset_operand(B, true)), C, ldc);
+  if (!A.tiles().empty())
+    return amx_gemm(M, N, K, prepacked(A), packed_into_scratch(offset_operand(B, /*right=*/true)), C, ldc);
 #endif
-  gemm_bf16(M, a.A, a.lda, B, C, ldc);
+  rounded_product(M, N, K, elements(a.A, a.lda, false), B, C, ldc);
 }
 
 }  // namespace plateau::ops

@@ -23,10 +23,6 @@ namespace plateau::ops {
 void gemm_bf16(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
                const float* B, int64_t ldb, float* C, int64_t ldc);
 
-// C (M×N, row stride ldc) = A (M×K, row stride lda) · B, B an OffsetMatrix of K×N; as gemm_bf16 above, and
-// the same bits as gemm_bf16 of A and B written out.
-void gemm_bf16(int64_t M, const float* A, int64_t lda, const OffsetMatrix& B, float* C, int64_t ldc);
-
 // C (M×N, row stride ldc) = A · op(B), A an OffsetMatrix of M×K and op(B) (K×N) as in gemm_bf16 above; the
 // same bits as gemm_bf16 of A written out and B.
 void gemm_bf16(const OffsetMatrix& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc);
@@ -48,7 +44,8 @@ class Bf16LeftOperand {
 // C (M×N, row stride ldc) = op(A) · op(B), as gemm_bf16 above.
 void gemm_bf16(const Bf16LeftOperand& A, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc);
 
-// C (M×N, row stride ldc) = A · B, B an OffsetMatrix of K×N (A not transposed), as gemm_bf16 above.
+// C (M×N, row stride ldc) = A · B, B an OffsetMatrix of K×N (A not transposed); as gemm_bf16 above, and
+// the same bits as gemm_bf16 of A and B written out.
 void gemm_bf16(const Bf16LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc);
 
 // Whether gemm_bf16 runs on AMX in this kernel set on this CPU (for plateau profile and the tests).
