@@ -19,6 +19,7 @@
 #include "plateau/core/error.h"
 #include "plateau/core/ops/batch_split.h"
 #include "plateau/core/ops/parallel.h"
+#include "plateau/core/ops/scratch.h"
 #include "plateau/core/tensor.h"
 
 namespace plateau::ops::bn {
@@ -329,8 +330,8 @@ PooledSums pooled_sums(const Layout& in, int64_t outer, const float* dy, const T
   PooledSums s{std::vector<double>(in.planes()), std::vector<double>(in.planes()), in};
   for_each_plane(in, [&](int64_t p) {
     thread_local std::vector<float> buffer;
-    if (static_cast<int64_t>(buffer.size()) < outer) buffer.resize(static_cast<size_t>(outer));
-    plane_gradient_sums(dy + p * outer, x_at(p, buffer.data()), outer, mean[p % in.C], s.dy[p], s.dy_centered[p]);
+    plane_gradient_sums(dy + p * outer, x_at(p, at_least(buffer, outer)), outer, mean[p % in.C], s.dy[p],
+                        s.dy_centered[p]);
   });
   s.whole = gather_planes(in, s.dy, s.dy_centered);
   return s;

@@ -14,8 +14,12 @@ inline MutMatrixView view(float* p, int64_t rows, int64_t cols) { return MutMatr
 
 // A view of rows×cols values whose rows start `stride` floats apart.
 using ConstStridedView = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+using MutStridedView = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 inline ConstStridedView view(const float* p, int64_t rows, int64_t cols, int64_t stride) {
   return ConstStridedView(p, rows, cols, Eigen::OuterStride<>(stride));
+}
+inline MutStridedView view(float* p, int64_t rows, int64_t cols, int64_t stride) {
+  return MutStridedView(p, rows, cols, Eigen::OuterStride<>(stride));
 }
 
 }  // namespace plateau::ops

@@ -6,6 +6,7 @@
 #include "plateau/core/error.h"
 #include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/scratch.h"
 #include "plateau/core/ops/rows.h"
 
 #if defined(__AVX512F__) && defined(__x86_64__)
@@ -18,13 +19,6 @@
 
 namespace plateau::ops {
 namespace {
-
-// Per-thread scratch, kept between calls: a training step allocates it once.
-template <typename T>
-T* scratch(std::vector<T>& buffer, int64_t n) {
-  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<size_t>(n));
-  return buffer.data();
-}
 
 // op(X)[i][k] for X stored with row stride ld, transposed or not.
 inline float element(const float* X, int64_t ld, bool trans, int64_t i, int64_t k) {
@@ -227,7 +221,7 @@ void amx_gemm(int64_t M, int64_t N, int64_t K, Left left, Right right, float* C,
 template <typename Pack>
 auto packed_into_scratch(Pack pack) {
   return [=](int64_t np, int64_t Kp, std::vector<uint32_t>& buffer) {
-    uint32_t* tiles = scratch(buffer, np * Kp / 2);
+    uint32_t* tiles = at_least(buffer, np * Kp / 2);
     pack(np, Kp, tiles);
     return static_cast<const uint32_t*>(tiles);
   };
@@ -256,7 +250,7 @@ auto prepacked(const Bf16LeftOperand& X) {
 // The rounded operand (rows×cols, element (i, k) = at(i, k)) as a dense row-major float matrix.
 template <typename At>
 const float* rounded(int64_t rows, int64_t cols, At at, std::vector<float>& buffer) {
-  float* out = scratch(buffer, rows * cols);
+  float* out = at_least(buffer, rows * cols);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t k = 0; k < cols; ++k) out[i * cols + k] = round_to_bfloat16(at(i, k));
   return out;
@@ -270,8 +264,7 @@ void rounded_product(int64_t M, int64_t N, int64_t K, LeftAt a_at, RightAt b_at,
   thread_local std::vector<float> left, right;
   const float* a = rounded(M, K, a_at, left);
   const float* b = rounded(K, N, b_at, right);
-  Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> c(C, M, N, Eigen::OuterStride<>(ldc));
-  c.noalias() = view(a, M, K) * view(b, K, N);
+  view(C, M, N, ldc).noalias() = view(a, M, K) * view(b, K, N);
 }
 
 // op(X)'s elements, X stored with row stride ld, transposed or not.

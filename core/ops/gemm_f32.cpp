@@ -4,15 +4,10 @@
 #include <vector>
 
 #include "plateau/core/ops/eigen_view.h"
+#include "plateau/core/ops/scratch.h"
 
 namespace plateau::ops {
 namespace {
-
-// Per-thread scratch, kept between calls: a training step allocates it once.
-float* scratch(std::vector<float>& buffer, int64_t n) {
-  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<size_t>(n));
-  return buffer.data();
-}
 
 #if defined(__AVX512F__)
 constexpr int64_t kRows = 8;      // rows of a result tile: one broadcast value of op(A) each
@@ -94,7 +89,7 @@ void product(const LeftOperand& A, int64_t N, PackPanel pack_panel, float* C, in
   const LeftMatrix& a = A.matrix();
   const int64_t M = a.rows, K = a.depth;
   thread_local std::vector<float> panel_buffer;
-  float* panel = scratch(panel_buffer, kDepth * kColumns);
+  float* panel = at_least(panel_buffer, kDepth * kColumns);
   const int64_t blocks = std::max<int64_t>(1, (K + kDepth - 1) / kDepth);
   const int64_t depth = std::max<int64_t>(1, (K + blocks - 1) / blocks);  // K = 0: one empty block, zeros
   for (int64_t k0 = 0; k0 < std::max<int64_t>(K, 1); k0 += depth) {
@@ -145,11 +140,10 @@ void gemm_f32(const LeftOperand& A, int64_t N, const float* B, int64_t ldb, floa
   product(A, N, [&](int64_t j0, int64_t k0, int64_t k1, float* panel) { pack_right(B, ldb, N, j0, k0, k1, panel); },
           C, ldc);
 #else
-  Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> c(C, M, N, Eigen::OuterStride<>(ldc));
   if (a.trans_a) {
-    c.noalias() = view(a.A, K, M, a.lda).transpose() * view(B, K, N, ldb);
+    view(C, M, N, ldc).noalias() = view(a.A, K, M, a.lda).transpose() * view(B, K, N, ldb);
   } else {
-    c.noalias() = view(a.A, M, K, a.lda) * view(B, K, N, ldb);
+    view(C, M, N, ldc).noalias() = view(a.A, M, K, a.lda) * view(B, K, N, ldb);
   }
 #endif
 }
@@ -161,7 +155,7 @@ void gemm_f32(const LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc
   product(A, N, [&](int64_t j0, int64_t k0, int64_t k1, float* panel) { pack_right(B, j0, k0, k1, panel); }, C, ldc);
 #else
   thread_local std::vector<float> buffer;  // B written out
-  float* b = scratch(buffer, K * N);
+  float* b = at_least(buffer, K * N);
   for (int64_t k = 0; k < K; ++k)
     for (int64_t j = 0; j < N; ++j) b[k * N + j] = B(k, j);
   gemm_f32(A, N, b, N, C, ldc);
