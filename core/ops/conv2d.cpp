@@ -117,6 +117,32 @@ Im2colOffsets im2col_offsets(const ConvGeometry& g, const Conv2dParams& p) {
   return o;
 }
 
+// The weights, or their transpose, packed once per call as the left operand of every slice's products, in
+// the layer's compute type: gemm_f32's panels or gemm_bf16's AMX tiles.
+class PackedWeights {
+ public:
+  PackedWeights(const LeftMatrix& w, ComputeType compute) {
+    if (compute == ComputeType::BFloat16) {
+      bf16_.emplace(w);
+    } else {
+      f32_.emplace(w, /*pack=*/true);
+    }
+  }
+  // C (rows of w × N, row stride ldc) = op(w) · B, B (K×N) read through offsets or with row stride ldb
+  void times(const OffsetMatrix& B, float* C, int64_t ldc) const {
+    if (bf16_) return gemm_bf16(*bf16_, B, C, ldc);
+    gemm_f32(*f32_, B, C, ldc);
+  }
+  void times(int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) const {
+    if (bf16_) return gemm_bf16(*bf16_, false, N, B, ldb, C, ldc);
+    gemm_f32(*f32_, N, B, ldb, C, ldc);
+  }
+
+ private:
+  std::optional<LeftOperand> f32_;
+  std::optional<Bf16LeftOperand> bf16_;
+};
+
 // dx_n (C,H,W) = scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
 void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
 #if defined(__AVX512F__)
@@ -188,32 +214,16 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   // shape, and so the same bits, however the batch is spread over processes.
   const bool gathered = gathers_im2col(g, p);
   const Im2colOffsets offsets = gathered ? im2col_offsets(g, p) : Im2colOffsets{};
-  // w (K, C·R·S) packed once for every group's product
-  std::optional<LeftOperand> w_f32;
-  std::optional<Bf16LeftOperand> w_bf16;
-  if (bf16(p)) {
-    w_bf16.emplace(LeftMatrix{w.data(), g.rows(), false, g.K, g.rows()});
-  } else {
-    w_f32.emplace(LeftMatrix{w.data(), g.rows(), false, g.K, g.rows()}, /*pack=*/true);
-  }
+  const PackedWeights weights({w.data(), g.rows(), false, g.K, g.rows()}, p.compute);  // w (K, C·R·S)
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
     float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
     if (gathered) {
-      const OffsetMatrix col = offsets.of(x.data() + n0 * CHW, cols);
-      if (bf16(p)) {
-        gemm_bf16(*w_bf16, col, out, cols);
-      } else {
-        gemm_f32(*w_f32, col, out, cols);
-      }
+      weights.times(offsets.of(x.data() + n0 * CHW, cols), out, cols);
     } else {
       float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
       for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
-      if (bf16(p)) {
-        gemm_bf16(*w_bf16, false, cols, col, cols, out, cols);
-      } else {
-        gemm_f32(*w_f32, cols, col, cols, out, cols);
-      }
+      weights.times(cols, col, cols, out, cols);
     }
     for (int64_t n = n0; n < n1; ++n)  // (K, group·PQ) -> y[n] (K, PQ), with bias and ReLU fused
       for (int64_t k = 0; k < g.K; ++k) {
@@ -262,11 +272,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     });
   }
   const int64_t PQ = g.cols(), CHW = g.C * g.H * g.W;
-  // wᵀ packed once for every part's input gradient
-  std::optional<LeftOperand> wt_f32;
-  std::optional<Bf16LeftOperand> wt_bf16;
-  if (need_dx && bf16(p)) wt_bf16.emplace(LeftMatrix{w.data(), g.rows(), true, g.rows(), g.K});
-  if (need_dx && !bf16(p)) wt_f32.emplace(LeftMatrix{w.data(), g.rows(), true, g.rows(), g.K}, /*pack=*/true);
+  std::optional<PackedWeights> wt;  // wᵀ (C·R·S, K), for every part's input gradient
+  if (need_dx) wt.emplace(LeftMatrix{w.data(), g.rows(), true, g.rows(), g.K}, p.compute);
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
@@ -313,11 +320,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         for (int64_t m0 = n0; m0 < n1; m0 += part) {
           const int64_t m1 = std::min(n1, m0 + part), part_cols = (m1 - m0) * PQ;
           const float* dy_part = dyg + (m0 - n0) * PQ;  // columns of dyg, row stride cols
-          if (bf16(p)) {
-            gemm_bf16(*wt_bf16, false, part_cols, dy_part, cols, dcol, part_cols);
-          } else {
-            gemm_f32(*wt_f32, part_cols, dy_part, cols, dcol, part_cols);
-          }
+          wt->times(part_cols, dy_part, cols, dcol, part_cols);
           for (int64_t n = m0; n < m1; ++n) {
             float* dx_n = grads.dx.data() + n * CHW;
             col2im(dcol, g, p, dx_n, part_cols, (n - m0) * PQ);
