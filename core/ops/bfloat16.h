@@ -62,9 +62,9 @@ inline void round_to_bfloat16(float* p, int64_t n) {
     const __mmask16 tail = static_cast<__mmask16>((1u << (n - i)) - 1);
     _mm512_mask_storeu_ps(p + i, tail, round_to_bfloat16(_mm512_maskz_loadu_ps(tail, p + i)));
   }
-  return;
-#endif
+#else
   for (; i < n; ++i) p[i] = round_to_bfloat16(p[i]);
+#endif
 }
 
 }  // namespace plateau::ops
