@@ -8,6 +8,7 @@
 #include "plateau/core/ops/batch_norm.h"
 #include "plateau/core/ops/batch_norm_max_pool2d.h"
 #include "plateau/core/ops/conv2d.h"
+#include "plateau/core/ops/conv2d_batch_norm_max_pool2d.h"
 #include "plateau/core/ops/matmul.h"
 #include "plateau/core/ops/max_pool2d.h"
 #include "plateau/core/random.h"
@@ -146,6 +147,38 @@ void BM_BatchNormMaxPool2dBackward(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * s.numel() * 4);
 }
 
+// The fused first layer the model runs (Conv2D 1->32 with ReLU, BatchNormalization, MaxPooling2D) on the
+// seed CNN's batch; arguments {compute type: 0 float32, 1 bfloat16, threads}.
+struct FirstLayerInputs {
+  Tensor x, w, b, g, beta;
+  ops::Conv2dParams conv;
+  ops::ConvBatchNormPool f() const { return {w, b, conv, true, g, beta, 1e-3, {}}; }
+};
+
+FirstLayerInputs first_layer_inputs(const benchmark::State& state) {
+  set_num_threads(static_cast<int>(state.range(1)));
+  Rng rng(10);
+  FirstLayerInputs in{uniform_tensor({128, 1, 28, 28}, 0, 1, rng), uniform_tensor({32, 1, 3, 3}, -0.5, 0.5, rng),
+                      uniform_tensor({32}, -0.1, 0.1, rng), uniform_tensor({32}, 0.5, 1.5, rng),
+                      uniform_tensor({32}, -1, 1, rng), {}};
+  if (state.range(0) == 1) in.conv.compute = ops::ComputeType::BFloat16;
+  return in;
+}
+
+void BM_FirstLayerForward(benchmark::State& state) {
+  const FirstLayerInputs in = first_layer_inputs(state);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_batch_norm_max_pool2d_forward_train(in.x, in.f()));
+  set_flops(state, conv_flops(kConv[0]));
+}
+
+void BM_FirstLayerBackward(benchmark::State& state) {
+  const FirstLayerInputs in = first_layer_inputs(state);
+  const auto r = ops::conv2d_batch_norm_max_pool2d_forward_train(in.x, in.f());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ops::conv2d_batch_norm_max_pool2d_backward_train(r.y, in.x, in.f(), r));
+  set_flops(state, conv_flops(kConv[0]) * 2);  // the convolution again, and its weight gradient
+}
+
 // Arguments: {shape index, threads} or {threads}.
 BENCHMARK(BM_Conv2dForward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Conv2dBackward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -156,6 +189,8 @@ BENCHMARK(BM_MaxPool2dForwardBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benc
 BENCHMARK(BM_BatchNormForwardBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_BatchNormMaxPool2dForward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_BatchNormMaxPool2dBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FirstLayerForward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FirstLayerBackward)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace plateau

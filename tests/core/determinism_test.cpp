@@ -67,8 +67,8 @@ std::vector<Tensor> run_all_kernels(const ops::KernelTable& k) {
 }
 
 // The outputs that are the same in every kernel set, bit for bit: the convolution's bias gradient and
-// batch norm's forward pass (sums in double, in a fixed order: core/ops/batch_norm_stats.h), max pooling
-// and ReLU (they only compare and copy). The rest — GEMM-based convolution and Dense, batch norm's input
+// batch norm's forward pass (the same sums in the same order in every set: core/ops/batch_norm_stats.h),
+// max pooling and ReLU (they only compare and copy). The rest — GEMM-based convolution and Dense, batch norm's input
 // gradient — differ in the last bits between sets, whose vector widths and FMA round differently.
 const std::set<size_t> kIdenticalAcrossSets = {3, 10, 11, 12, 14, 15, 16, 17};
 // The bfloat16 results, from here on: between sets (AMX's order against the float32 GEMM's) they may
