@@ -69,11 +69,24 @@ void forward_image_rs(const float* xn, const float* w, const float* b, bool relu
 
 // One image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null): dy_n and relu_n are
 // the image's (K,P,Q) planes, x_n its (H,W) input.
+//
+// The R·S shifted rows of x that a chunk of 16 outputs needs are read from S copies of x_n, copy s shifted
+// left by s columns, its rows padded to whole vectors and zero from column Q on: aligned loads. Read from
+// x_n itself, most of them straddled two cache lines, and the loop ran 30% slower (0.75 -> 0.53 ms for the
+// seed CNN's first layer).
 template <int R, int S>
 void add_weight_gradients_rs(const float* dy_n, const float* x_n, const float* relu_n, bool bf16, int64_t H, int64_t W,
                              int64_t K, float* dw, float* db) {
   constexpr int taps = R * S;
-  const int64_t P = H - R + 1, Q = W - S + 1;
+  const int64_t P = H - R + 1, Q = W - S + 1, stride = (Q + 15) / 16 * 16;
+  thread_local Tensor shifted_buffer;  // a Tensor: 64-byte aligned
+  if (shifted_buffer.numel() < S * H * stride) shifted_buffer = Tensor::uninitialized(Shape{S * H * stride});
+  float* shifted = shifted_buffer.data();  // (S, H, stride)
+  for (int s = 0; s < S; ++s)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t j0 = 0; j0 < stride; j0 += 16)
+        _mm512_store_ps(shifted + (s * H + h) * stride + j0,
+                        _mm512_maskz_loadu_ps(first_lanes(Q - j0), x_n + h * W + j0 + s));
   for (int64_t k = 0; k < K; ++k) {
     const float* dyk = dy_n + k * P * Q;
     const float* reluk = relu_n ? relu_n + k * P * Q : nullptr;
@@ -98,7 +111,7 @@ void add_weight_gradients_rs(const float* dy_n, const float* x_n, const float* r
         for (int r = 0; r < R; ++r)
 #pragma GCC unroll 5
           for (int s = 0; s < S; ++s)
-            acc[r * S + s] = _mm512_fmadd_ps(d, _mm512_maskz_loadu_ps(m, x_n + (i + r) * W + j0 + s), acc[r * S + s]);
+            acc[r * S + s] = _mm512_fmadd_ps(d, _mm512_load_ps(shifted + (s * H + i + r) * stride + j0), acc[r * S + s]);
       }
     // image by image, in order: the same sums on every thread count
 #pragma GCC unroll 25
