@@ -1,10 +1,9 @@
 #include "plateau/optim/keras_adam.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "plateau/core/error.h"
-#include "plateau/core/ops/parallel.h"
+#include "plateau/core/ops/optimizer_update.h"
 
 namespace plateau {
 
@@ -38,31 +37,9 @@ void KerasAdam::keras_update(const ParamGroup& group, double lr, int64_t iterati
   }
   const double t = static_cast<double>(iteration + 1);
   const double alpha = lr * std::sqrt(1.0 - std::pow(b2, t)) / (1.0 - std::pow(b1, t));
-  float* w = param.data();
-  const float* g = grad.data();
-  float* m = state.slots["m"].data();
-  float* v = state.slots["v"].data();
-  float* vhat = amsgrad ? state.slots["v_hat"].data() : nullptr;
-  // two loops rather than a test inside one, so that each vectorizes
-  if (!vhat) {
-    ops::for_each_element(param.numel(), [&](int64_t i) {
-      const double mi = m[i] + (g[i] - m[i]) * (1.0 - b1);
-      const double vi = v[i] + (static_cast<double>(g[i]) * g[i] - v[i]) * (1.0 - b2);
-      m[i] = static_cast<float>(mi);
-      v[i] = static_cast<float>(vi);
-      w[i] = static_cast<float>(w[i] - alpha * mi / (std::sqrt(vi) + eps));
-    });
-    return;
-  }
-  ops::for_each_element(param.numel(), [&](int64_t i) {
-    const double mi = m[i] + (g[i] - m[i]) * (1.0 - b1);
-    const double vi = v[i] + (static_cast<double>(g[i]) * g[i] - v[i]) * (1.0 - b2);
-    m[i] = static_cast<float>(mi);
-    v[i] = static_cast<float>(vi);
-    const double second = std::max(static_cast<double>(vhat[i]), vi);
-    vhat[i] = static_cast<float>(second);
-    w[i] = static_cast<float>(w[i] - alpha * mi / (std::sqrt(second) + eps));
-  });
+  float* v_hat = amsgrad ? state.slots["v_hat"].data() : nullptr;
+  ops::keras_adam_update({alpha, b1, b2, eps}, param.numel(), param.data(), grad.data(), state.slots["m"].data(),
+                         state.slots["v"].data(), v_hat);
 }
 
 }  // namespace plateau

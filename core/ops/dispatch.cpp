@@ -228,6 +228,12 @@ Tensor max_pool2d_backward(const Tensor& dy, const std::vector<int32_t>& argmax,
   return kernels().max_pool2d_backward(dy, argmax, x_shape);
 }
 
+// optimizer_update.h
+void keras_adam_update(const KerasAdamStep& step, int64_t n, float* w, const float* g, float* m, float* v,
+                       float* v_hat) {
+  kernels().keras_adam_update(step, n, w, g, m, v, v_hat);
+}
+
 // softmax.h
 Tensor softmax_forward(const Tensor& x) { return kernels().softmax_forward(x); }
 Tensor softmax_backward(const Tensor& dy, const Tensor& y) { return kernels().softmax_backward(dy, y); }

@@ -60,6 +60,7 @@ const KernelTable kTable{
     .float32_sums_in_order = gemm_f32_sums_in_order,
     .max_pool2d_forward = max_pool2d_forward,
     .max_pool2d_backward = max_pool2d_backward,
+    .keras_adam_update = keras_adam_update,
     .softmax_forward = softmax_forward,
     .softmax_backward = softmax_backward,
     .log_softmax_forward = log_softmax_forward,

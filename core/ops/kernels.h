@@ -21,6 +21,7 @@
 #include "plateau/core/ops/dropout.h"
 #include "plateau/core/ops/matmul.h"
 #include "plateau/core/ops/max_pool2d.h"
+#include "plateau/core/ops/optimizer_update.h"
 #include "plateau/core/ops/softmax_cross_entropy.h"
 
 namespace plateau::ops {
@@ -96,6 +97,8 @@ struct KernelTable {
   // max_pool2d.h
   MaxPool2dResult (*max_pool2d_forward)(const Tensor&, const MaxPool2dParams&);
   Tensor (*max_pool2d_backward)(const Tensor&, const std::vector<int32_t>&, const Shape&);
+  // optimizer_update.h
+  void (*keras_adam_update)(const KerasAdamStep&, int64_t, float*, const float*, float*, float*, float*);
   // softmax.h
   Tensor (*softmax_forward)(const Tensor&);
   Tensor (*softmax_backward)(const Tensor&, const Tensor&);
