@@ -38,6 +38,10 @@ uint64_t Rng::next_u64() {
 
 double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
+void Rng::uniform(double* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = uniform();  // one call from outside: next_u64 inlined here
+}
+
 double Rng::uniform(double low, double high) { return low + (high - low) * uniform(); }
 
 double Rng::normal(double mean, double stddev) {

@@ -21,6 +21,7 @@ class Rng {
 
   uint64_t next_u64();
   double uniform();                         // [0, 1), 53 random bits
+  void uniform(double* out, int64_t n);     // n draws of uniform() into out, the same values
   double uniform(double low, double high);  // [low, high)
   double normal(double mean = 0.0, double stddev = 1.0);  // Box-Muller, no cached second value
   uint64_t below(uint64_t n);               // uniform integer in [0, n), unbiased
