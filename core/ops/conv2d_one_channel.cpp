@@ -25,46 +25,55 @@ constexpr int64_t kFilters = 8;  // filters computed together: 8 independent FMA
 
 // One image: y_n (K,P,Q) = x_n (H,W) ⋆ w + b. R and S are template arguments so that the per-tap arrays
 // below live in registers.
+//
+// The output plane runs as one row of P·Q values, 16 at a time: x_n is first copied S times with rows of
+// Q values, copy s holding columns [s, s + Q), so that tap (r, s) of output position p = i·Q + j is value
+// p + r·Q of copy s. Row by row, the seed CNN's 26-wide rows took two vectors each (32 lanes for 26
+// values); each output is the same sum as before.
 template <int R, int S>
 void forward_image_rs(const float* xn, const float* w, const float* b, bool relu, bool bf16, int64_t H, int64_t W,
                       int64_t K, float* yn) {
   constexpr int taps = R * S;
-  const int64_t P = H - R + 1, Q = W - S + 1;
+  const int64_t P = H - R + 1, Q = W - S + 1, PQ = P * Q;
+  thread_local Tensor copies_buffer;
+  if (copies_buffer.numel() < S * H * Q) copies_buffer = Tensor::uninitialized(Shape{S * H * Q});
+  float* copies = copies_buffer.data();  // (S, H, Q)
+  for (int s = 0; s < S; ++s)
+    for (int64_t h = 0; h < H; ++h) rows::copy(xn + h * W + s, Q, copies + (s * H + h) * Q);
   // the sum, then the bias, as the GEMM path; then the ReLU (and, for bfloat16, the rounding)
-  auto store = [&](__m512 v, int64_t k, int64_t i, int64_t j0, __mmask16 m) {
+  auto store = [&](__m512 v, int64_t k, int64_t p0, __mmask16 m) {
     if (b) v = _mm512_add_ps(v, _mm512_set1_ps(b[k]));
     if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
     if (bf16) v = round_to_bfloat16(v);
-    _mm512_mask_storeu_ps(yn + (k * P + i) * Q + j0, m, v);
+    _mm512_mask_storeu_ps(yn + k * PQ + p0, m, v);
   };
-  for (int64_t i = 0; i < P; ++i)
-    for (int64_t j0 = 0; j0 < Q; j0 += 16) {
-      const __mmask16 m = first_lanes(Q - j0);
-      __m512 in[taps];
+  for (int64_t p0 = 0; p0 < PQ; p0 += 16) {
+    const __mmask16 m = first_lanes(PQ - p0);
+    __m512 in[taps];
 #pragma GCC unroll 5
-      for (int r = 0; r < R; ++r)
+    for (int r = 0; r < R; ++r)
 #pragma GCC unroll 5
-        for (int s = 0; s < S; ++s) in[r * S + s] = _mm512_maskz_loadu_ps(m, xn + (i + r) * W + j0 + s);
-      int64_t k0 = 0;
-      for (; k0 + kFilters <= K; k0 += kFilters) {
-        __m512 acc[kFilters];
+      for (int s = 0; s < S; ++s) in[r * S + s] = _mm512_maskz_loadu_ps(m, copies + (s * H + r) * Q + p0);
+    int64_t k0 = 0;
+    for (; k0 + kFilters <= K; k0 += kFilters) {
+      __m512 acc[kFilters];
 #pragma GCC unroll 8
-        for (int f = 0; f < kFilters; ++f) acc[f] = _mm512_setzero_ps();
+      for (int f = 0; f < kFilters; ++f) acc[f] = _mm512_setzero_ps();
 #pragma GCC unroll 25
-        for (int t = 0; t < taps; ++t)
+      for (int t = 0; t < taps; ++t)
 #pragma GCC unroll 8
-          for (int f = 0; f < kFilters; ++f)
-            acc[f] = _mm512_fmadd_ps(_mm512_set1_ps(w[(k0 + f) * taps + t]), in[t], acc[f]);
+        for (int f = 0; f < kFilters; ++f)
+          acc[f] = _mm512_fmadd_ps(_mm512_set1_ps(w[(k0 + f) * taps + t]), in[t], acc[f]);
 #pragma GCC unroll 8
-        for (int f = 0; f < kFilters; ++f) store(acc[f], k0 + f, i, j0, m);
-      }
-      for (; k0 < K; ++k0) {  // the filters left over, one at a time
-        __m512 acc = _mm512_setzero_ps();
-#pragma GCC unroll 25
-        for (int t = 0; t < taps; ++t) acc = _mm512_fmadd_ps(_mm512_set1_ps(w[k0 * taps + t]), in[t], acc);
-        store(acc, k0, i, j0, m);
-      }
+      for (int f = 0; f < kFilters; ++f) store(acc[f], k0 + f, p0, m);
     }
+    for (; k0 < K; ++k0) {  // the filters left over, one at a time
+      __m512 acc = _mm512_setzero_ps();
+#pragma GCC unroll 25
+      for (int t = 0; t < taps; ++t) acc = _mm512_fmadd_ps(_mm512_set1_ps(w[k0 * taps + t]), in[t], acc);
+      store(acc, k0, p0, m);
+    }
+  }
 }
 
 // One image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null): dy_n and relu_n are
@@ -111,7 +120,8 @@ void add_weight_gradients_rs(const float* dy_n, const float* x_n, const float* r
         for (int r = 0; r < R; ++r)
 #pragma GCC unroll 5
           for (int s = 0; s < S; ++s)
-            acc[r * S + s] = _mm512_fmadd_ps(d, _mm512_load_ps(shifted + (s * H + i + r) * stride + j0), acc[r * S + s]);
+            acc[r * S + s] =
+                _mm512_fmadd_ps(d, _mm512_load_ps(shifted + (s * H + i + r) * stride + j0), acc[r * S + s]);
       }
     // image by image, in order: the same sums on every thread count
 #pragma GCC unroll 25
