@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 
 #include "plateau/core/error.h"
 #include "plateau/core/io/atomic_file.h"
@@ -29,7 +30,7 @@ std::string error_of(const std::string& bytes) {
 }
 
 TEST(Safetensors, RoundTripThroughAFile) {
-  const auto dir = std::filesystem::temp_directory_path() / "plateau_st_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("plateau_st_test_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "w.safetensors").string();
   const io::TensorFile f = sample();

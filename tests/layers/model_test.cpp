@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <cstring>
 #include <fstream>
+#include <unistd.h>
 
 #include "plateau/core/error.h"
 #include "tests/support/error_of.h"
@@ -28,7 +29,7 @@ using testing::error_of;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "plateau_model_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("plateau_model_test_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

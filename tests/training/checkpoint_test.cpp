@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 
 #include "plateau/callbacks/early_stopping.h"
 #include "plateau/core/error.h"
@@ -31,7 +32,7 @@ std::string write_sample(Model& model, CallbackList& callbacks, const std::strin
   model.optimizer().step();
   auto* stopper = callbacks.find<callbacks::EarlyStopping>();
   stopper->load_state_tensors(model.net().state_dict());
-  const std::string path = (fs::temp_directory_path() / name).string();
+  const std::string path = (fs::temp_directory_path() / (std::to_string(getpid()) + "_" + name)).string();
   TrainingCheckpoint c = model.capture(callbacks, FitCursor{3, 7, 100, 1.5, 2.0, 0.5, 2.0, false});
   c.config = {{"model", "mlp"}};
   write_checkpoint(path, c);
@@ -105,16 +106,15 @@ TEST(Checkpoint, TruncationsAreDetected) {
 TEST(Checkpoint, AnotherModelsCheckpointIsRefusedAndNothingIsLoaded) {
   auto mlp = make_model("mlp", 1);
   CallbackList callbacks = with_early_stopping();
-  const TrainingCheckpoint c =
-      read_checkpoint(write_sample(*mlp, callbacks, "plateau_ckpt_foreign.safetensors"));
+  const std::string path = write_sample(*mlp, callbacks, "plateau_ckpt_foreign.safetensors");
+  const TrainingCheckpoint c = read_checkpoint(path);
   auto cnn = make_model("seed-cnn", 3);
   const StateDict before = cnn->net().state_dict();
   try {
     cnn->restore_model_and_optimizer(c);
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("checkpoint '/tmp/plateau_ckpt_foreign.safetensors' does not match the model"),
-              std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("checkpoint '" + path + "' does not match the model"), std::string::npos)
         << e.what();
   }
   const StateDict after = cnn->net().state_dict();
