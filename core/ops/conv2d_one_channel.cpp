@@ -23,23 +23,34 @@ using rows::first_lanes;
 
 constexpr int64_t kFilters = 8;  // filters computed together: 8 independent FMA chains hide the FMA latency
 
+// x_n (H,W) copied S times into per-thread buffer `which` (64-byte aligned, kept between calls): copy s
+// holds columns [s, s + Q) of each row, rows `stride` ≥ Q apart, zero from column Q on. Tap (r, s) of output
+// (i, j) is then element (i + r)·stride + j of copy s.
+float* shifted_copies(int which, const float* x_n, int64_t H, int64_t W, int64_t S, int64_t Q, int64_t stride) {
+  thread_local Tensor buffers[2];
+  Tensor& buffer = buffers[which];
+  if (buffer.numel() < S * H * stride) buffer = Tensor::uninitialized(Shape{S * H * stride});
+  float* copies = buffer.data();
+  for (int64_t s = 0; s < S; ++s)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t j0 = 0; j0 < stride; j0 += 16)
+        _mm512_mask_storeu_ps(copies + (s * H + h) * stride + j0, first_lanes(stride - j0),
+                              _mm512_maskz_loadu_ps(first_lanes(Q - j0), x_n + h * W + j0 + s));
+  return copies;
+}
+
 // One image: y_n (K,P,Q) = x_n (H,W) ⋆ w + b. R and S are template arguments so that the per-tap arrays
 // below live in registers.
 //
-// The output plane runs as one row of P·Q values, 16 at a time: x_n is first copied S times with rows of
-// Q values, copy s holding columns [s, s + Q), so that tap (r, s) of output position p = i·Q + j is value
-// p + r·Q of copy s. Row by row, the seed CNN's 26-wide rows took two vectors each (32 lanes for 26
-// values); each output is the same sum as before.
+// The output plane runs as one row of P·Q values, 16 at a time: with x_n's shifted copies in rows of Q
+// values, tap (r, s) of output position p = i·Q + j is value p + r·Q of copy s. Row by row, the seed CNN's
+// 26-wide rows took two vectors each (32 lanes for 26 values); each output is the same sum as before.
 template <int R, int S>
 void forward_image_rs(const float* xn, const float* w, const float* b, bool relu, bool bf16, int64_t H, int64_t W,
                       int64_t K, float* yn) {
   constexpr int taps = R * S;
   const int64_t P = H - R + 1, Q = W - S + 1, PQ = P * Q;
-  thread_local Tensor copies_buffer;
-  if (copies_buffer.numel() < S * H * Q) copies_buffer = Tensor::uninitialized(Shape{S * H * Q});
-  float* copies = copies_buffer.data();  // (S, H, Q)
-  for (int s = 0; s < S; ++s)
-    for (int64_t h = 0; h < H; ++h) rows::copy(xn + h * W + s, Q, copies + (s * H + h) * Q);
+  const float* copies = shifted_copies(0, xn, H, W, S, Q, Q);  // (S, H, Q)
   // the sum, then the bias, as the GEMM path; then the ReLU (and, for bfloat16, the rounding)
   auto store = [&](__m512 v, int64_t k, int64_t p0, __mmask16 m) {
     if (b) v = _mm512_add_ps(v, _mm512_set1_ps(b[k]));
@@ -79,23 +90,15 @@ void forward_image_rs(const float* xn, const float* w, const float* b, bool relu
 // One image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null): dy_n and relu_n are
 // the image's (K,P,Q) planes, x_n its (H,W) input.
 //
-// The R·S shifted rows of x that a chunk of 16 outputs needs are read from S copies of x_n, copy s shifted
-// left by s columns, its rows padded to whole vectors and zero from column Q on: aligned loads. Read from
-// x_n itself, most of them straddled two cache lines, and the loop ran 30% slower (0.75 -> 0.53 ms for the
-// seed CNN's first layer).
+// The R·S shifted rows of x that a chunk of 16 outputs needs are read from x_n's shifted copies, rows
+// padded to whole vectors: aligned loads. Read from x_n itself, most of them straddled two cache lines,
+// and the loop ran 30% slower (0.75 -> 0.53 ms for the seed CNN's first layer).
 template <int R, int S>
 void add_weight_gradients_rs(const float* dy_n, const float* x_n, const float* relu_n, bool bf16, int64_t H, int64_t W,
                              int64_t K, float* dw, float* db) {
   constexpr int taps = R * S;
   const int64_t P = H - R + 1, Q = W - S + 1, stride = (Q + 15) / 16 * 16;
-  thread_local Tensor shifted_buffer;  // a Tensor: 64-byte aligned
-  if (shifted_buffer.numel() < S * H * stride) shifted_buffer = Tensor::uninitialized(Shape{S * H * stride});
-  float* shifted = shifted_buffer.data();  // (S, H, stride)
-  for (int s = 0; s < S; ++s)
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t j0 = 0; j0 < stride; j0 += 16)
-        _mm512_store_ps(shifted + (s * H + h) * stride + j0,
-                        _mm512_maskz_loadu_ps(first_lanes(Q - j0), x_n + h * W + j0 + s));
+  const float* shifted = shifted_copies(1, x_n, H, W, S, Q, stride);  // (S, H, stride)
   for (int64_t k = 0; k < K; ++k) {
     const float* dyk = dy_n + k * P * Q;
     const float* reluk = relu_n ? relu_n + k * P * Q : nullptr;
