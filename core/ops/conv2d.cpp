@@ -15,6 +15,7 @@
 #include "plateau/core/ops/gemm_f32.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/ops/rows.h"
+#include "plateau/core/ops/scratch.h"
 
 namespace plateau::ops {
 namespace {
@@ -184,11 +185,9 @@ void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, flo
 
 // Per-thread scratch buffers, kept between calls so a training step allocates them only once.
 // Tensors, so they are 64-byte aligned whatever the thread.
-Tensor& scratch(int which, size_t size) {
+float* scratch(int which, int64_t size) {
   thread_local Tensor buffers[3];
-  if (buffers[which].numel() < static_cast<int64_t>(size))
-    buffers[which] = Tensor::uninitialized(Shape{static_cast<int64_t>(size)});
-  return buffers[which];
+  return at_least(buffers[which], size);
 }
 
 bool bf16(const Conv2dParams& p) { return p.compute == ComputeType::BFloat16; }
@@ -217,11 +216,11 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
   const PackedWeights weights({w.data(), g.rows(), false, g.K, g.rows()}, p.compute);  // w (K, C·R·S)
   for_each_sample_slice(sample_slices(g.N, group_size(g)), [&](int64_t, int64_t n0, int64_t n1) {
     const int64_t cols = (n1 - n0) * PQ;
-    float* out = scratch(1, static_cast<size_t>(g.K * cols)).data();
+    float* out = scratch(1, g.K * cols);
     if (gathered) {
       weights.times(offsets.of(x.data() + n0 * CHW, cols), out, cols);
     } else {
-      float* col = scratch(0, static_cast<size_t>(g.rows() * cols)).data();
+      float* col = scratch(0, g.rows() * cols);
       for (int64_t n = n0; n < n1; ++n) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
       weights.times(cols, col, cols, out, cols);
     }
@@ -277,8 +276,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   if (!direct_weights || need_dx)
     for_each_sample_slice(slices, [&](int64_t s, int64_t n0, int64_t n1) {
       const int64_t cols = (n1 - n0) * PQ;
-      float* col = direct_weights || gathered ? nullptr : scratch(0, static_cast<size_t>(g.rows() * cols)).data();
-      float* dyg = scratch(1, static_cast<size_t>(g.K * cols)).data();
+      float* col = direct_weights || gathered ? nullptr : scratch(0, g.rows() * cols);
+      float* dyg = scratch(1, g.K * cols);
       for (int64_t n = n0; n < n1; ++n) {
         if (col) im2col(x.data() + n * CHW, g, p, col, cols, (n - n0) * PQ);
         for (int64_t k = 0; k < g.K; ++k) {  // dy[n] (K, PQ) -> (K, group·PQ)
@@ -316,7 +315,7 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         // dcol = wᵀ·dy a few samples at a time, each part scattered by col2im while it is still in the cache
         // (a sample's dx needs only its own columns; the part's size depends on the shape alone)
         const int64_t part = dx_part_samples(g);
-        float* dcol = scratch(2, static_cast<size_t>(g.rows() * part * PQ)).data();
+        float* dcol = scratch(2, g.rows() * part * PQ);
         for (int64_t m0 = n0; m0 < n1; m0 += part) {
           const int64_t m1 = std::min(n1, m0 + part), part_cols = (m1 - m0) * PQ;
           const float* dy_part = dyg + (m0 - n0) * PQ;  // columns of dyg, row stride cols

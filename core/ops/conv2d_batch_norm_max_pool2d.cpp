@@ -11,6 +11,7 @@
 #include "plateau/core/ops/conv2d_one_channel.h"
 #include "plateau/core/ops/max_pool_plane.h"
 #include "plateau/core/ops/parallel.h"
+#include "plateau/core/ops/scratch.h"
 
 namespace plateau::ops {
 namespace {
@@ -53,8 +54,7 @@ PoolValue selection(const Tensor& gamma, int64_t c) {
 // Per-thread buffers for one image's K planes (kept between calls: a step allocates them once).
 float* image_buffer(int which, int64_t size) {
   thread_local Tensor buffers[2];
-  if (buffers[which].numel() < size) buffers[which] = Tensor::uninitialized(Shape{size});
-  return buffers[which].data();
+  return at_least(buffers[which], size);
 }
 
 bool bf16(const ConvBatchNormPool& f) { return f.conv.compute == ComputeType::BFloat16; }

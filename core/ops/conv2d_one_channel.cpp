@@ -5,6 +5,7 @@
 #include "plateau/core/ops/bfloat16.h"
 #include "plateau/core/ops/parallel.h"
 #include "plateau/core/ops/rows.h"
+#include "plateau/core/ops/scratch.h"
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -28,9 +29,7 @@ constexpr int64_t kFilters = 8;  // filters computed together: 8 independent FMA
 // (i, j) is then element (i + r)·stride + j of copy s.
 float* shifted_copies(int which, const float* x_n, int64_t H, int64_t W, int64_t S, int64_t Q, int64_t stride) {
   thread_local Tensor buffers[2];
-  Tensor& buffer = buffers[which];
-  if (buffer.numel() < S * H * stride) buffer = Tensor::uninitialized(Shape{S * H * stride});
-  float* copies = buffer.data();
+  float* copies = at_least(buffers[which], S * H * stride);
   for (int64_t s = 0; s < S; ++s)
     for (int64_t h = 0; h < H; ++h)
       for (int64_t j0 = 0; j0 < stride; j0 += 16)
