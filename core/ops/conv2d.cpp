@@ -151,12 +151,13 @@ void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, flo
     // Input row h gathers the S shifted rows i = h − r of each block (c, r, ·), r ascending, in a register,
     // and is stored once: every row is covered (H = P + R − 1), so dx_n needs no zeroing first.
     const __mmask16 mw = rows::first_lanes(g.W);
+    __mmask16 lanes[16];
+    rows::shifted_lanes(g.S, g.Q, g.W, lanes);
     for (int64_t c = 0; c < g.C; ++c)
       for (int64_t h = 0; h < g.H; ++h) {
         __m512 acc = _mm512_setzero_ps();
         for (int64_t r = std::max<int64_t>(0, h - g.P + 1); r <= std::min<int64_t>(g.R - 1, h); ++r)
-          acc = rows::add_shifted_rows(acc, dcol + (c * g.R + r) * g.S * ld + offset + (h - r) * g.Q, ld, g.S, g.Q,
-                                       g.W);
+          acc = rows::add_shifted_rows(acc, dcol + (c * g.R + r) * g.S * ld + offset + (h - r) * g.Q, ld, g.S, lanes);
         _mm512_mask_storeu_ps(dx_n + (c * g.H + h) * g.W, mw, acc);
       }
     return;

@@ -78,16 +78,17 @@ inline void gather_block(const float* in, int64_t stride, int64_t n_rows, int64_
   for (; i < n_rows; ++i) _mm512_mask_storeu_ps(out + i * width, m, _mm512_maskz_loadu_ps(m, in + i * stride));
 }
 
+// The lanes of col2im's shifted rows below: lanes[s] = [s, s + Q) ∩ [0, W), for s < S ≤ 16. They depend on
+// the shape alone: made once per call, not once per row.
+inline void shifted_lanes(int64_t S, int64_t Q, int64_t W, __mmask16* lanes) {
+  for (int64_t s = 0; s < S; ++s) lanes[s] = static_cast<__mmask16>(((1u << Q) - 1) << s) & first_lanes(W);
+}
+
 // col2im for one (c, r) and all S kernel columns of a row: acc[j] (j < W ≤ 16) + Σ_s in_s[j − s] for
-// 0 ≤ j − s < Q, where in_s = in + s·in_row_stride, added s by s. Kept in a register: adding each s into
-// memory stored overlapping windows of the output and waited on every store.
-inline __m512 add_shifted_rows(__m512 acc, const float* in, int64_t in_row_stride, int64_t S, int64_t Q, int64_t W) {
-  const __mmask16 mw = first_lanes(W);
-  for (int64_t s = 0; s < S; ++s) {
-    // lanes [s, s + Q) take in_s[0, Q)
-    const __mmask16 ms = static_cast<__mmask16>(((1u << Q) - 1) << s) & mw;
-    acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(ms, in + s * in_row_stride - s));
-  }
+// 0 ≤ j − s < Q, where in_s = in + s·in_row_stride, added s by s; lanes from shifted_lanes. Kept in a
+// register: adding each s into memory stored overlapping windows of the output and waited on every store.
+inline __m512 add_shifted_rows(__m512 acc, const float* in, int64_t in_row_stride, int64_t S, const __mmask16* lanes) {
+  for (int64_t s = 0; s < S; ++s) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(lanes[s], in + s * in_row_stride - s));
   return acc;
 }
 #endif
