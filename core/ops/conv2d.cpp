@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "plateau/core/error.h"
@@ -153,13 +154,20 @@ void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, flo
     const __mmask16 mw = rows::first_lanes(g.W);
     __mmask16 lanes[16];
     rows::shifted_lanes(g.S, g.Q, g.W, lanes);
-    for (int64_t c = 0; c < g.C; ++c)
-      for (int64_t h = 0; h < g.H; ++h) {
-        __m512 acc = _mm512_setzero_ps();
-        for (int64_t r = std::max<int64_t>(0, h - g.P + 1); r <= std::min<int64_t>(g.R - 1, h); ++r)
-          acc = rows::add_shifted_rows(acc, dcol + (c * g.R + r) * g.S * ld + offset + (h - r) * g.Q, ld, g.S, lanes);
-        _mm512_mask_storeu_ps(dx_n + (c * g.H + h) * g.W, mw, acc);
-      }
+    auto add_rows = [&](auto S) {  // S: g.S, as a compile-time constant for 3×3 kernels (the loop over s unrolled)
+      for (int64_t c = 0; c < g.C; ++c)
+        for (int64_t h = 0; h < g.H; ++h) {
+          __m512 acc = _mm512_setzero_ps();
+          for (int64_t r = std::max<int64_t>(0, h - g.P + 1); r <= std::min<int64_t>(g.R - 1, h); ++r)
+            acc = rows::add_shifted_rows(acc, dcol + (c * g.R + r) * S * ld + offset + (h - r) * g.Q, ld, S, lanes);
+          _mm512_mask_storeu_ps(dx_n + (c * g.H + h) * g.W, mw, acc);
+        }
+    };
+    if (g.S == 3) {
+      add_rows(std::integral_constant<int64_t, 3>{});
+    } else {
+      add_rows(g.S);
+    }
     return;
   }
 #endif
