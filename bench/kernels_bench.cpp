@@ -45,13 +45,21 @@ double conv_flops(const ConvShape& s) {
   return 2.0 * s.N * s.K * P * P * s.C * 9;
 }
 
+// Arguments {shape index, threads, compute type: 0 float32, 1 bfloat16 (mixed_bfloat16's convolutions)}.
+ops::Conv2dParams conv_params(const benchmark::State& state) {
+  ops::Conv2dParams p;
+  if (state.range(2) == 1) p.compute = ops::ComputeType::BFloat16;
+  return p;
+}
+
 void BM_Conv2dForward(benchmark::State& state) {
   const ConvShape s = kConv[state.range(0)];
   set_num_threads(static_cast<int>(state.range(1)));
   Rng rng(1);
   const Tensor x = uniform_tensor({s.N, s.C, s.H, s.H}, -1, 1, rng), w = uniform_tensor({s.K, s.C, 3, 3}, -1, 1, rng);
   const Tensor b = uniform_tensor({s.K}, -1, 1, rng);
-  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_forward(x, w, b, {}));
+  const ops::Conv2dParams p = conv_params(state);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_forward(x, w, b, p));
   set_flops(state, conv_flops(s));
 }
 
@@ -62,7 +70,8 @@ void BM_Conv2dBackward(benchmark::State& state) {
   Rng rng(2);
   const Tensor x = uniform_tensor({s.N, s.C, s.H, s.H}, -1, 1, rng), w = uniform_tensor({s.K, s.C, 3, 3}, -1, 1, rng);
   const Tensor dy = uniform_tensor({s.N, s.K, s.H - 2, s.H - 2}, -1, 1, rng);
-  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_backward(dy, x, w, {}, true, need_dx));
+  const ops::Conv2dParams p = conv_params(state);
+  for (auto _ : state) benchmark::DoNotOptimize(ops::conv2d_backward(dy, x, w, p, true, need_dx));
   set_flops(state, conv_flops(s) * (need_dx ? 2 : 1));
 }
 
@@ -179,9 +188,9 @@ void BM_FirstLayerBackward(benchmark::State& state) {
   set_flops(state, conv_flops(kConv[0]) * 2);  // the convolution again, and its weight gradient
 }
 
-// Arguments: {shape index, threads} or {threads}.
-BENCHMARK(BM_Conv2dForward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_Conv2dBackward)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+// Arguments: {shape index, threads, compute type}, {shape index, threads} or {threads}.
+BENCHMARK(BM_Conv2dForward)->ArgsProduct({{0, 1, 2}, {1, 2}, {0, 1}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Conv2dBackward)->ArgsProduct({{0, 1, 2}, {1, 2}, {0, 1}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_DenseForward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_DenseBackward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Matmul)->ArgsProduct({{512}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -238,11 +238,7 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
         const float add = has_bias ? (*bias)[k] : 0.0f;
         const float* src = out + k * cols + (n - n0) * PQ;
         float* dst = y.data() + (n * g.K + k) * PQ;
-        if (relu) {
-          for (int64_t j = 0; j < PQ; ++j) dst[j] = std::max(src[j] + add, 0.0f);
-        } else {
-          for (int64_t j = 0; j < PQ; ++j) dst[j] = src[j] + add;
-        }
+        rows::add_bias(src, PQ, add, relu, dst);
         if (bf16(p)) round_to_bfloat16(dst, PQ);
       }
   });

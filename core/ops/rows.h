@@ -3,6 +3,7 @@
 // AVX-512 masked loads and stores so that a row of n ≤ 16 floats is one instruction each way rather than a
 // call to memmove or a scalar tail. Plain loops without AVX-512.
 
+#include <algorithm>
 #include <cstdint>
 
 #if defined(__AVX512F__)
@@ -43,6 +44,20 @@ inline void add(const float* in, int64_t n, float* out) {
   }
 #else
   for (int64_t j = 0; j < n; ++j) out[j] += in[j];
+#endif
+}
+
+// out[j] = in[j] + add, or with relu max(in[j] + add, 0), for j in [0, n): a convolution's bias and ReLU
+inline void add_bias(const float* in, int64_t n, float add, bool relu, float* out) {
+#if defined(__AVX512F__)
+  const __m512 b = _mm512_set1_ps(add), zero = _mm512_setzero_ps();
+  for (int64_t j = 0; j < n; j += 16) {
+    const __mmask16 m = first_lanes(n - j);
+    const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, in + j), b);
+    _mm512_mask_storeu_ps(out + j, m, relu ? _mm512_max_ps(zero, v) : v);  // v < 0 ? 0 : v, as std::max(v, 0)
+  }
+#else
+  for (int64_t j = 0; j < n; ++j) out[j] = relu ? std::max(in[j] + add, 0.0f) : in[j] + add;
 #endif
 }
 
