@@ -86,50 +86,73 @@ void forward_image_rs(const float* xn, const float* w, const float* b, bool relu
   }
 }
 
-// One image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null): dy_n and relu_n are
-// the image's (K,P,Q) planes, x_n its (H,W) input.
+// Filters [k, k + F) of one image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null):
+// dy_n and relu_n are the image's (K,P,Q) planes, `shifted` its input's shifted copies (S, H, stride).
 //
 // The R·S shifted rows of x that a chunk of 16 outputs needs are read from x_n's shifted copies, rows
 // padded to whole vectors: aligned loads. Read from x_n itself, most of them straddled two cache lines,
-// and the loop ran 30% slower (0.75 -> 0.53 ms for the seed CNN's first layer).
+// and the loop ran 30% slower (0.75 -> 0.53 ms for the seed CNN's first layer). F filters share each load.
+// GCC 12 reports the _mm256_undefined_pd() inside _mm512_reduce_add_ps as used uninitialized here (GCC bug
+// 105593, the one core/CMakeLists.txt silences for Eigen): a false report, its lanes are never read.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+template <int R, int S, int F>
+void add_filter_gradients(const float* dy_n, const float* shifted, const float* relu_n, bool bf16, int64_t H,
+                          int64_t P, int64_t Q, int64_t stride, int64_t k, float* dw, float* db) {
+  constexpr int taps = R * S;
+  __m512 acc[F * taps], acc_b[F];  // acc[f·taps + t]: filter k + f, tap t
+#pragma GCC unroll 2
+  for (int f = 0; f < F; ++f) {
+#pragma GCC unroll 25
+    for (int t = 0; t < taps; ++t) acc[f * taps + t] = _mm512_setzero_ps();
+    acc_b[f] = _mm512_setzero_ps();
+  }
+  for (int64_t i = 0; i < P; ++i)
+    for (int64_t j0 = 0; j0 < Q; j0 += 16) {
+      const __mmask16 m = first_lanes(Q - j0);
+      __m512 d[F];
+#pragma GCC unroll 2
+      for (int f = 0; f < F; ++f) {
+        const int64_t at = (k + f) * P * Q + i * Q + j0;
+        __mmask16 pass = m;
+        if (relu_n)  // the gradient passes where the output was positive
+          pass = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, relu_n + at), _mm512_setzero_ps(), _CMP_GT_OQ);
+        d[f] = _mm512_maskz_loadu_ps(pass, dy_n + at);
+        if (bf16) d[f] = round_to_bfloat16(d[f]);
+        // software prefetch 2 KB ahead: the hardware prefetcher alone left this loop waiting on memory (3x slower)
+        _mm_prefetch(reinterpret_cast<const char*>(dy_n + at + 512), _MM_HINT_T0);
+        if (relu_n) _mm_prefetch(reinterpret_cast<const char*>(relu_n + at + 512), _MM_HINT_T0);
+        acc_b[f] = _mm512_add_ps(acc_b[f], d[f]);
+      }
+#pragma GCC unroll 5
+      for (int r = 0; r < R; ++r)
+#pragma GCC unroll 5
+        for (int s = 0; s < S; ++s) {
+          const __m512 x = _mm512_load_ps(shifted + (s * H + i + r) * stride + j0);
+#pragma GCC unroll 2
+          for (int f = 0; f < F; ++f) acc[f * taps + r * S + s] = _mm512_fmadd_ps(d[f], x, acc[f * taps + r * S + s]);
+        }
+    }
+  // image by image, in order: the same sums on every thread count
+#pragma GCC unroll 25
+  for (int t = 0; t < F * taps; ++t) dw[k * taps + t] += _mm512_reduce_add_ps(acc[t]);  // filter by filter
+  if (!db) return;
+  for (int f = 0; f < F; ++f) db[k + f] += _mm512_reduce_add_ps(acc_b[f]);
+}
+#pragma GCC diagnostic pop
+
+// One image's weight and bias gradient sums added to dw (K·R·S) and db (K, or null): dy_n and relu_n are
+// the image's (K,P,Q) planes, x_n its (H,W) input. 3×3 filters two at a time (2·9 sums and 9 inputs fit the
+// 32 vector registers), 5×5 ones one at a time; each sum the same either way.
 template <int R, int S>
 void add_weight_gradients_rs(const float* dy_n, const float* x_n, const float* relu_n, bool bf16, int64_t H, int64_t W,
                              int64_t K, float* dw, float* db) {
-  constexpr int taps = R * S;
+  constexpr int F = R * S <= 9 ? 2 : 1;
   const int64_t P = H - R + 1, Q = W - S + 1, stride = (Q + 15) / 16 * 16;
   const float* shifted = shifted_copies(1, x_n, H, W, S, Q, stride);  // (S, H, stride)
-  for (int64_t k = 0; k < K; ++k) {
-    const float* dyk = dy_n + k * P * Q;
-    const float* reluk = relu_n ? relu_n + k * P * Q : nullptr;
-    __m512 acc[taps];
-#pragma GCC unroll 25
-    for (int t = 0; t < taps; ++t) acc[t] = _mm512_setzero_ps();
-    __m512 acc_b = _mm512_setzero_ps();
-    for (int64_t i = 0; i < P; ++i)
-      for (int64_t j0 = 0; j0 < Q; j0 += 16) {
-        const __mmask16 m = first_lanes(Q - j0);
-        __mmask16 pass = m;
-        if (reluk)  // the gradient passes where the output was positive
-          pass = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, reluk + i * Q + j0), _mm512_setzero_ps(),
-                                         _CMP_GT_OQ);
-        __m512 d = _mm512_maskz_loadu_ps(pass, dyk + i * Q + j0);
-        if (bf16) d = round_to_bfloat16(d);
-        // software prefetch 2 KB ahead: the hardware prefetcher alone left this loop waiting on memory (3x slower)
-        _mm_prefetch(reinterpret_cast<const char*>(dyk + i * Q + j0 + 512), _MM_HINT_T0);
-        if (reluk) _mm_prefetch(reinterpret_cast<const char*>(reluk + i * Q + j0 + 512), _MM_HINT_T0);
-        acc_b = _mm512_add_ps(acc_b, d);
-#pragma GCC unroll 5
-        for (int r = 0; r < R; ++r)
-#pragma GCC unroll 5
-          for (int s = 0; s < S; ++s)
-            acc[r * S + s] =
-                _mm512_fmadd_ps(d, _mm512_load_ps(shifted + (s * H + i + r) * stride + j0), acc[r * S + s]);
-      }
-    // image by image, in order: the same sums on every thread count
-#pragma GCC unroll 25
-    for (int t = 0; t < taps; ++t) dw[k * taps + t] += _mm512_reduce_add_ps(acc[t]);
-    if (db) db[k] += _mm512_reduce_add_ps(acc_b);
-  }
+  int64_t k = 0;
+  for (; k + F <= K; k += F) add_filter_gradients<R, S, F>(dy_n, shifted, relu_n, bf16, H, P, Q, stride, k, dw, db);
+  for (; k < K; ++k) add_filter_gradients<R, S, 1>(dy_n, shifted, relu_n, bf16, H, P, Q, stride, k, dw, db);
 }
 
 }  // namespace
