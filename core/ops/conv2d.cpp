@@ -21,6 +21,8 @@
 namespace plateau::ops {
 namespace {
 
+bool bf16(const Conv2dParams& p) { return p.compute == ComputeType::BFloat16; }
+
 // The output columns j whose input column j·stride + offset lies inside [0, W): [lo, hi).
 struct ColumnRange {
   int64_t lo, hi;
@@ -145,7 +147,8 @@ class PackedWeights {
   std::optional<Bf16LeftOperand> bf16_;
 };
 
-// dx_n (C,H,W) = scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col.
+// dx_n (C,H,W) = scatter of dcol (C·R·S, ld) columns [offset, offset + P·Q); the inverse of im2col. Under
+// bfloat16 the sums are rounded (rows.h: before they are stored, where it can).
 void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, float* dx_n, int64_t ld, int64_t offset) {
 #if defined(__AVX512F__)
   if (narrow_valid(g, p)) {
@@ -160,7 +163,7 @@ void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, flo
           __m512 acc = _mm512_setzero_ps();
           for (int64_t r = std::max<int64_t>(0, h - g.P + 1); r <= std::min<int64_t>(g.R - 1, h); ++r)
             acc = rows::add_shifted_rows(acc, dcol + (c * g.R + r) * S * ld + offset + (h - r) * g.Q, ld, S, lanes);
-          _mm512_mask_storeu_ps(dx_n + (c * g.H + h) * g.W, mw, acc);
+          _mm512_mask_storeu_ps(dx_n + (c * g.H + h) * g.W, mw, bf16(p) ? round_to_bfloat16(acc) : acc);
         }
     };
     if (g.S == 3) {
@@ -190,6 +193,7 @@ void col2im(const float* dcol, const ConvGeometry& g, const Conv2dParams& p, flo
           }
         }
       }
+  if (bf16(p)) round_to_bfloat16(dx_n, g.C * g.H * g.W);
 }
 
 // Per-thread scratch buffers, kept between calls so a training step allocates them only once.
@@ -198,8 +202,6 @@ float* scratch(int which, int64_t size) {
   thread_local Tensor buffers[3];
   return at_least(buffers[which], size);
 }
-
-bool bf16(const Conv2dParams& p) { return p.compute == ComputeType::BFloat16; }
 
 }  // namespace
 
@@ -238,8 +240,7 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
         const float add = has_bias ? (*bias)[k] : 0.0f;
         const float* src = out + k * cols + (n - n0) * PQ;
         float* dst = y.data() + (n * g.K + k) * PQ;
-        rows::add_bias(src, PQ, add, relu, dst);
-        if (bf16(p)) round_to_bfloat16(dst, PQ);
+        rows::add_bias(src, PQ, add, relu, bf16(p), dst);
       }
   });
   return y;
@@ -288,12 +289,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         for (int64_t k = 0; k < g.K; ++k) {  // dy[n] (K, PQ) -> (K, group·PQ)
           const float* src = dy.data() + (n * g.K + k) * PQ;
           float* dst = dyg + k * cols + (n - n0) * PQ;
-          if (relu_output) {
-            rows::copy_where_positive(src, relu_output->data() + (n * g.K + k) * PQ, PQ, dst);
-          } else {
-            rows::copy(src, PQ, dst);
-          }
-          if (bf16(p)) round_to_bfloat16(dst, PQ);  // the bias gradient sums the rounded dy too
+          // bfloat16: rounded, and the bias gradient sums the rounded dy too
+          rows::copy_gradient(src, relu_output ? relu_output->data() + (n * g.K + k) * PQ : nullptr, PQ, bf16(p), dst);
         }
       }
       const auto dy_g = view(dyg, g.K, cols);
@@ -328,7 +325,6 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           for (int64_t n = m0; n < m1; ++n) {
             float* dx_n = grads.dx.data() + n * CHW;
             col2im(dcol, g, p, dx_n, part_cols, (n - m0) * PQ);
-            if (bf16(p)) round_to_bfloat16(dx_n, CHW);
           }
         }
       }

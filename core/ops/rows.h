@@ -10,6 +10,8 @@
 #include <immintrin.h>
 #endif
 
+#include "plateau/core/ops/bfloat16.h"
+
 namespace plateau::ops::rows {
 
 #if defined(__AVX512F__)
@@ -47,36 +49,44 @@ inline void add(const float* in, int64_t n, float* out) {
 #endif
 }
 
+// The rows below round to bfloat16 (with bf16) before they store: rounding a short row after its masked
+// store would reload it, and a load of a masked store's bytes waits for the store to complete (conv2d_2's
+// rows of 9 values spent most of their time there).
+
 // out[j] = in[j] + add, or with relu max(in[j] + add, 0), for j in [0, n): a convolution's bias and ReLU
-inline void add_bias(const float* in, int64_t n, float add, bool relu, float* out) {
+inline void add_bias(const float* in, int64_t n, float add, bool relu, bool bf16, float* out) {
 #if defined(__AVX512F__)
   const __m512 b = _mm512_set1_ps(add), zero = _mm512_setzero_ps();
   for (int64_t j = 0; j < n; j += 16) {
     const __mmask16 m = first_lanes(n - j);
-    const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, in + j), b);
-    _mm512_mask_storeu_ps(out + j, m, relu ? _mm512_max_ps(zero, v) : v);  // v < 0 ? 0 : v, as std::max(v, 0)
+    __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, in + j), b);
+    if (relu) v = _mm512_max_ps(zero, v);  // v < 0 ? 0 : v, as std::max(v, 0)
+    _mm512_mask_storeu_ps(out + j, m, bf16 ? round_to_bfloat16(v) : v);
   }
 #else
-  for (int64_t j = 0; j < n; ++j) out[j] = relu ? std::max(in[j] + add, 0.0f) : in[j] + add;
+  for (int64_t j = 0; j < n; ++j) {
+    const float v = relu ? std::max(in[j] + add, 0.0f) : in[j] + add;
+    out[j] = bf16 ? round_to_bfloat16(v) : v;
+  }
 #endif
 }
 
-// out[j] = y[j] > 0 ? in[j] : 0 for j in [0, n): a gradient through a ReLU with output y
-inline void copy_where_positive(const float* in, const float* y, int64_t n, float* out) {
+// out[0, n) = in, or with y (a ReLU's output) in[j] where y[j] > 0 and 0 elsewhere: a gradient through the
+// ReLU
+inline void copy_gradient(const float* in, const float* y, int64_t n, bool bf16, float* out) {
 #if defined(__AVX512F__)
-  int64_t j = 0;
   const __m512 zero = _mm512_setzero_ps();
-  for (; j + 16 <= n; j += 16) {
-    const __mmask16 pos = _mm512_cmp_ps_mask(_mm512_loadu_ps(y + j), zero, _CMP_GT_OQ);
-    _mm512_storeu_ps(out + j, _mm512_maskz_loadu_ps(pos, in + j));
-  }
-  if (j < n) {
+  for (int64_t j = 0; j < n; j += 16) {
     const __mmask16 m = first_lanes(n - j);
-    const __mmask16 pos = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, y + j), zero, _CMP_GT_OQ);
-    _mm512_mask_storeu_ps(out + j, m, _mm512_maskz_loadu_ps(pos, in + j));
+    const __mmask16 pass = y ? _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, y + j), zero, _CMP_GT_OQ) : m;
+    const __m512 v = _mm512_maskz_loadu_ps(pass, in + j);
+    _mm512_mask_storeu_ps(out + j, m, bf16 ? round_to_bfloat16(v) : v);
   }
 #else
-  for (int64_t j = 0; j < n; ++j) out[j] = y[j] > 0.0f ? in[j] : 0.0f;
+  for (int64_t j = 0; j < n; ++j) {
+    const float v = !y || y[j] > 0.0f ? in[j] : 0.0f;
+    out[j] = bf16 ? round_to_bfloat16(v) : v;
+  }
 #endif
 }
 
