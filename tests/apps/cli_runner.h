@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/scratch_dir.h"
+
 namespace plateau::testing {
 
 struct CliResult {
@@ -24,14 +26,6 @@ inline std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
-}
-
-// A fresh scratch directory for this test process (ctest runs test processes side by side).
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  const auto d = std::filesystem::path(::testing::TempDir()) / (name + "_" + std::to_string(getpid()));
-  std::filesystem::remove_all(d);
-  std::filesystem::create_directories(d);
-  return d;
 }
 
 inline std::string read_file_text(const std::string& path) {

@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 #include "plateau/core/error.h"
 #include "plateau/core/io/atomic_file.h"
 #include "plateau/core/io/safetensors.h"
 #include "plateau/core/random.h"
+#include "tests/support/scratch_dir.h"
 
 namespace plateau {
 namespace {
@@ -30,8 +30,7 @@ std::string error_of(const std::string& bytes) {
 }
 
 TEST(Safetensors, RoundTripThroughAFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("plateau_st_test_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  const auto dir = testing::scratch_dir("plateau_st_test");
   const std::string path = (dir / "w.safetensors").string();
   const io::TensorFile f = sample();
   io::write_safetensors(path, f);

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <cstring>
 #include <fstream>
-#include <unistd.h>
 
 #include "plateau/core/error.h"
 #include "tests/support/error_of.h"
+#include "tests/support/scratch_dir.h"
 #include "plateau/core/io/atomic_file.h"
 #include "plateau/core/io/safetensors.h"
 #include "plateau/core/ops/bfloat16.h"
@@ -29,8 +29,7 @@ using testing::error_of;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("plateau_model_test_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  static const auto dir = testing::scratch_dir("plateau_model_test");
   return (dir / name).string();
 }
 

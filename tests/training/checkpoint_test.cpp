@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 #include "plateau/callbacks/early_stopping.h"
 #include "plateau/core/error.h"
@@ -12,6 +11,7 @@
 #include "plateau/optim/optimizer_spec.h"
 #include "plateau/training/checkpoint.h"
 #include "plateau/training/model.h"
+#include "tests/support/scratch_dir.h"
 
 namespace plateau {
 namespace {
@@ -32,7 +32,8 @@ std::string write_sample(Model& model, CallbackList& callbacks, const std::strin
   model.optimizer().step();
   auto* stopper = callbacks.find<callbacks::EarlyStopping>();
   stopper->load_state_tensors(model.net().state_dict());
-  const std::string path = (fs::temp_directory_path() / (std::to_string(getpid()) + "_" + name)).string();
+  static const fs::path dir = testing::scratch_dir("plateau_checkpoint_test");
+  const std::string path = (dir / name).string();
   TrainingCheckpoint c = model.capture(callbacks, FitCursor{3, 7, 100, 1.5, 2.0, 0.5, 2.0, false});
   c.config = {{"model", "mlp"}};
   write_checkpoint(path, c);
