@@ -329,15 +329,17 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
         }
       }
     });
-  add_slice_parts(dw_parts, grads.dw);
-  if (bf16(p) && !direct_weights) {  // the sum of the parts is dwᵀ (C·R·S, K)
-    const Tensor dwt = grads.dw;
+  if (bf16(p) && !direct_weights) {  // the parts hold dwᵀ (C·R·S, K): summed as they are, then transposed
+    Tensor dwt(Shape{g.rows(), g.K});
+    add_slice_parts(dw_parts, dwt);
     // dw (K, C·R·S): 16 rows of it per slice, read from dwᵀ in blocks of 16×16 that stay in the cache
     for_each_slice(g.K, 16, [&](int64_t, int64_t k0, int64_t k1) {
       for (int64_t i0 = 0; i0 < g.rows(); i0 += 16)
         for (int64_t k = k0; k < k1; ++k)
           for (int64_t i = i0; i < std::min(g.rows(), i0 + 16); ++i) grads.dw[k * g.rows() + i] = dwt[i * g.K + k];
     });
+  } else {
+    add_slice_parts(dw_parts, grads.dw);
   }
   if (has_bias) add_slice_parts(db_parts, grads.db);
   round_result(grads.dw, p.compute);  // the whole batch's sums, then one rounding (autocast's bfloat16 weight gradient)
