@@ -73,7 +73,7 @@ Variable conv2d(const Variable& x, const Variable& w, const Variable& b, const o
 
 Variable max_pool2d(const Variable& x, const ops::MaxPool2dParams& p) {
   ops::MaxPool2dResult r = ops::max_pool2d_forward(x.value(), p);
-  auto argmax = std::make_shared<std::vector<int32_t>>(std::move(r.argmax));
+  auto argmax = std::make_shared<ops::Argmax>(std::move(r.argmax));
   const Shape x_shape = x.shape();
   return Variable::from_op(
       std::move(r.y), {x},
@@ -120,7 +120,7 @@ Variable batch_norm_max_pool2d(const Variable& x, const Variable& gamma, const V
   if (batch_mean) *batch_mean = r.mean;
   if (batch_var) *batch_var = r.var;
   struct Saved {
-    std::vector<int32_t> argmax;
+    ops::Argmax argmax;
     Tensor mean, invstd;
   };
   auto saved = std::make_shared<Saved>(Saved{std::move(r.argmax), std::move(r.mean), std::move(r.invstd)});
@@ -139,7 +139,7 @@ Variable batch_norm_inference_max_pool2d(const Variable& x, const Variable& gamm
                                          const ops::MaxPool2dParams& p) {
   ops::BatchNormMaxPoolResult r = ops::batch_norm_max_pool2d_forward_infer(
       x.value(), value_or_empty(gamma), value_or_empty(beta), running_mean, running_var, eps, p);
-  auto argmax = std::make_shared<std::vector<int32_t>>(std::move(r.argmax));
+  auto argmax = std::make_shared<ops::Argmax>(std::move(r.argmax));
   return Variable::from_op(
       std::move(r.y), {x, gamma, beta},
       [x, gamma, beta, argmax, running_mean, running_var, eps](const Tensor& dy, const Tensor&) {

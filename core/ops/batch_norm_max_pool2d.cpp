@@ -24,7 +24,7 @@ Geometry check(const Tensor& x, const Tensor& gamma, const Tensor& beta, const M
 }
 
 // Backward's geometry, from the shapes of x and of the pooled gradient.
-Geometry backward_geometry(const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x, const Tensor& gamma,
+Geometry backward_geometry(const Tensor& dy, const Argmax& argmax, const Tensor& x, const Tensor& gamma,
                            const Tensor& beta, const char* op) {
   PLATEAU_CHECK(x.shape().rank() == 4 && dy.shape().rank() == 4 && dy.dim(0) == x.dim(0) && dy.dim(1) == x.dim(1) &&
                     dy.dim(2) <= x.dim(2) && dy.dim(3) <= x.dim(3),
@@ -47,7 +47,7 @@ void pool_planes(const Geometry& g, const Tensor& x, const MaxPool2dParams& p, B
 }
 
 // The pooled sums of backward, x at the argmax positions gathered plane by plane (x read in order).
-bn::PooledSums plane_sums(const Geometry& g, const Tensor& dy, const std::vector<int32_t>& argmax, const Tensor& x,
+bn::PooledSums plane_sums(const Geometry& g, const Tensor& dy, const Argmax& argmax, const Tensor& x,
                           const Tensor& mean) {
   return bn::pooled_sums(g.in, g.out.inner, dy.data(), mean, [&](int64_t p, float* buffer) {
     bn::prefetch_next_plane(x.data(), g.in.inner, p, g.in.planes());
@@ -65,7 +65,7 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_train(const Tensor& x, cons
   const Geometry g = check(x, gamma, beta, p, "batch_norm_max_pool2d");
   const int64_t C = g.in.C;
   BatchNormMaxPoolResult r{Tensor::uninitialized(Shape{g.out.N, C, g.P, g.Q}),
-                           std::vector<int32_t>(static_cast<size_t>(g.out.count() * C)), Tensor(Shape{C}),
+                           Argmax(static_cast<size_t>(g.out.count() * C)), Tensor(Shape{C}),
                            Tensor(Shape{C}), Tensor(Shape{C})};
   const std::vector<bn::ChannelStats> stats = bn::batch_stats(g.in, x.data(), gamma, beta, eps);
   pool_planes(g, x, p, r, [&](int64_t c) { return PoolValue{true, stats[c].a, stats[c].shift}; });
@@ -77,7 +77,7 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_train(const Tensor& x, cons
   return r;
 }
 
-BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std::vector<int32_t>& argmax,
+BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const Argmax& argmax,
                                                     const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                     const Tensor& mean, const Tensor& invstd) {
   const char* op = "batch_norm_max_pool2d_backward";
@@ -111,14 +111,14 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_infer(const Tensor& x, cons
   bn::check_stat(running_mean, g.in, "batch_norm_max_pool2d", "running_mean");
   bn::check_stat(running_var, g.in, "batch_norm_max_pool2d", "running_var");
   BatchNormMaxPoolResult r{Tensor::uninitialized(Shape{g.out.N, g.in.C, g.P, g.Q}),
-                           std::vector<int32_t>(static_cast<size_t>(g.out.count() * g.in.C)), Tensor(), Tensor(),
+                           Argmax(static_cast<size_t>(g.out.count() * g.in.C)), Tensor(), Tensor(),
                            Tensor()};
   const std::vector<bn::InferenceMap> maps = bn::inference_maps(g.in, gamma, beta, running_mean, running_var, eps);
   pool_planes(g, x, p, r, [&](int64_t c) { return PoolValue{true, maps[c].a, maps[c].shift}; });
   return r;
 }
 
-BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std::vector<int32_t>& argmax,
+BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const Argmax& argmax,
                                                     const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                     const Tensor& running_mean, const Tensor& running_var,
                                                     double eps) {

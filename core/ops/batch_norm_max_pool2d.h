@@ -16,7 +16,7 @@ namespace plateau::ops {
 
 struct BatchNormMaxPoolResult {
   Tensor y;                     // (N,C,P,Q) pooled
-  std::vector<int32_t> argmax;  // per output element, as max_pool2d_forward's
+  Argmax argmax;  // per output element, as max_pool2d_forward's
   Tensor mean, var, invstd;     // (C) batch statistics, as batch_norm_forward_train's (empty in inference)
 };
 
@@ -24,7 +24,7 @@ struct BatchNormMaxPoolResult {
 BatchNormMaxPoolResult batch_norm_max_pool2d_forward_train(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                            double eps, const MaxPool2dParams& p);
 // dy (N,C,P,Q) -> dx (N,C,H,W), dgamma, dbeta.
-BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std::vector<int32_t>& argmax,
+BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const Argmax& argmax,
                                                     const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                     const Tensor& mean, const Tensor& invstd);
 
@@ -32,7 +32,7 @@ BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std:
 BatchNormMaxPoolResult batch_norm_max_pool2d_forward_infer(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                            const Tensor& running_mean, const Tensor& running_var,
                                                            double eps, const MaxPool2dParams& p);
-BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std::vector<int32_t>& argmax,
+BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const Argmax& argmax,
                                                     const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                     const Tensor& running_mean, const Tensor& running_var,
                                                     double eps);

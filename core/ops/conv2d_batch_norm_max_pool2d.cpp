@@ -203,7 +203,7 @@ Tensor conv2d_batch_norm_max_pool2d_forward_infer(const Tensor& x, const ConvBat
   const BFloat16Operand xr(x, f.conv.compute), wr(f.w, f.conv.compute), br(f.b, f.conv.compute);
   for_each_slice(g.N, 8, [&](int64_t, int64_t n0, int64_t n1) {
     float* out = image_buffer(0, g.K * inner);
-    std::vector<int32_t> argmax(static_cast<size_t>(outer));  // not needed: inference keeps no graph
+    Argmax argmax(static_cast<size_t>(outer));  // not needed: inference keeps no graph
     for (int64_t n = n0; n < n1; ++n) {
       convolve_image(f, g, xr.data(), wr.data(), br.data(), n, out);
       for (int64_t c = 0; c < g.K; ++c)

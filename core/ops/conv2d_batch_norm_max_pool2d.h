@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "plateau/core/ops/argmax.h"
 #include "plateau/core/ops/batch_norm.h"
 #include "plateau/core/ops/conv2d.h"
 #include "plateau/core/ops/max_pool2d.h"
@@ -43,7 +44,7 @@ bool conv2d_batch_norm_max_pool2d_applies(const Shape& x, const Shape& w, const 
 
 struct ConvBatchNormMaxPoolResult {
   Tensor y;                     // (N,K,P',Q') pooled
-  std::vector<int32_t> argmax;  // per pooled element, its position in its conv plane
+  Argmax argmax;                // per pooled element, its position in its conv plane
   Tensor at_argmax;             // (N,K,P',Q') the convolution's output at each argmax
   Tensor mean, var, invstd;     // (K) batch statistics, as batch_norm_forward_train's
 };

@@ -128,7 +128,7 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_train(const Tensor& x, cons
                                                            double eps, const MaxPool2dParams& p) {
   return kernels().batch_norm_max_pool2d_forward_train(x, gamma, beta, eps, p);
 }
-BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const std::vector<int32_t>& argmax,
+BatchNormGrads batch_norm_max_pool2d_backward_train(const Tensor& dy, const Argmax& argmax,
                                                     const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                     const Tensor& mean, const Tensor& invstd) {
   return kernels().batch_norm_max_pool2d_backward_train(dy, argmax, x, gamma, beta, mean, invstd);
@@ -138,7 +138,7 @@ BatchNormMaxPoolResult batch_norm_max_pool2d_forward_infer(const Tensor& x, cons
                                                            double eps, const MaxPool2dParams& p) {
   return kernels().batch_norm_max_pool2d_forward_infer(x, gamma, beta, running_mean, running_var, eps, p);
 }
-BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const std::vector<int32_t>& argmax,
+BatchNormGrads batch_norm_max_pool2d_backward_infer(const Tensor& dy, const Argmax& argmax,
                                                     const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                     const Tensor& running_mean, const Tensor& running_var,
                                                     double eps) {
@@ -224,7 +224,7 @@ double measure_sgemm_gflops() { return kernels().measure_sgemm_gflops(); }
 MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
   return kernels().max_pool2d_forward(x, p);
 }
-Tensor max_pool2d_backward(const Tensor& dy, const std::vector<int32_t>& argmax, const Shape& x_shape) {
+Tensor max_pool2d_backward(const Tensor& dy, const Argmax& argmax, const Shape& x_shape) {
   return kernels().max_pool2d_backward(dy, argmax, x_shape);
 }
 

@@ -45,12 +45,12 @@ struct KernelTable {
   // batch_norm_max_pool2d.h
   BatchNormMaxPoolResult (*batch_norm_max_pool2d_forward_train)(const Tensor&, const Tensor&, const Tensor&, double,
                                                                 const MaxPool2dParams&);
-  BatchNormGrads (*batch_norm_max_pool2d_backward_train)(const Tensor&, const std::vector<int32_t>&, const Tensor&,
+  BatchNormGrads (*batch_norm_max_pool2d_backward_train)(const Tensor&, const Argmax&, const Tensor&,
                                                          const Tensor&, const Tensor&, const Tensor&, const Tensor&);
   BatchNormMaxPoolResult (*batch_norm_max_pool2d_forward_infer)(const Tensor&, const Tensor&, const Tensor&,
                                                                 const Tensor&, const Tensor&, double,
                                                                 const MaxPool2dParams&);
-  BatchNormGrads (*batch_norm_max_pool2d_backward_infer)(const Tensor&, const std::vector<int32_t>&, const Tensor&,
+  BatchNormGrads (*batch_norm_max_pool2d_backward_infer)(const Tensor&, const Argmax&, const Tensor&,
                                                          const Tensor&, const Tensor&, const Tensor&, const Tensor&,
                                                          double);
   // conv2d_batch_norm_max_pool2d.h
@@ -96,7 +96,7 @@ struct KernelTable {
   bool (*float32_sums_in_order)();  // gemm_f32.h: whether each float32 convolution sum runs in order of k
   // max_pool2d.h
   MaxPool2dResult (*max_pool2d_forward)(const Tensor&, const MaxPool2dParams&);
-  Tensor (*max_pool2d_backward)(const Tensor&, const std::vector<int32_t>&, const Shape&);
+  Tensor (*max_pool2d_backward)(const Tensor&, const Argmax&, const Shape&);
   // optimizer_update.h
   void (*keras_adam_update)(const KerasAdamStep&, int64_t, float*, const float*, float*, float*, float*);
   // softmax.h

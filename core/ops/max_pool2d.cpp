@@ -10,7 +10,7 @@ namespace plateau::ops {
 MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
   const Shape out = max_pool2d_output_shape(x.shape(), p);
   const int64_t H = x.dim(2), W = x.dim(3), P = out[2], Q = out[3];
-  MaxPool2dResult r{Tensor::uninitialized(out), std::vector<int32_t>(static_cast<size_t>(out.numel()))};
+  MaxPool2dResult r{Tensor::uninitialized(out), Argmax(static_cast<size_t>(out.numel()))};
   for_each_slice(out[0] * out[1], 16, [&](int64_t, int64_t plane0, int64_t plane1) {
     for (int64_t plane = plane0; plane < plane1; ++plane)
       max_pool_plane(x.data() + plane * H * W, H, W, p, P, Q, r.y.data() + plane * P * Q,
@@ -19,7 +19,7 @@ MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p) {
   return r;
 }
 
-Tensor max_pool2d_backward(const Tensor& dy, const std::vector<int32_t>& argmax, const Shape& x_shape) {
+Tensor max_pool2d_backward(const Tensor& dy, const Argmax& argmax, const Shape& x_shape) {
   PLATEAU_CHECK(x_shape.rank() == 4 && dy.shape().rank() == 4 && dy.dim(0) == x_shape[0] && dy.dim(1) == x_shape[1],
                 "max_pool2d_backward: dy shape ", dy.shape(), " does not match input shape ", x_shape);
   PLATEAU_CHECK(static_cast<int64_t>(argmax.size()) == dy.numel(), "max_pool2d_backward: ", argmax.size(),

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "plateau/core/ops/argmax.h"
 #include "plateau/core/tensor.h"
 
 namespace plateau::ops {
@@ -18,7 +19,7 @@ struct MaxPool2dParams {
 
 struct MaxPool2dResult {
   Tensor y;                     // (N,C,P,Q)
-  std::vector<int32_t> argmax;  // per output element: index h*W+w of the maximum within its (H,W) plane
+  Argmax argmax;  // per output element: index h*W+w of the maximum within its (H,W) plane
 };
 
 // Checks x (N,C,H,W) and p and returns (N,C,P,Q); errors name the shape and parameters.
@@ -28,6 +29,6 @@ MaxPool2dResult max_pool2d_forward(const Tensor& x, const MaxPool2dParams& p);
 // True when no input position lies in two windows (stride ≥ pool), as in the CNN's 2x2/2 pooling.
 inline bool windows_disjoint(const MaxPool2dParams& p) { return p.stride_h >= p.pool_h && p.stride_w >= p.pool_w; }
 // dy (N,C,P,Q) -> dx (N,C,H,W): each gradient goes to the position of its window's maximum.
-Tensor max_pool2d_backward(const Tensor& dy, const std::vector<int32_t>& argmax, const Shape& x_shape);
+Tensor max_pool2d_backward(const Tensor& dy, const Argmax& argmax, const Shape& x_shape);
 
 }  // namespace plateau::ops

@@ -123,7 +123,7 @@ TEST(BatchNormMaxPool, OverlappingWindowsAreRefused) {
 // The pooling rule written out plainly: a value replaces the best when greater or NaN.
 ops::MaxPool2dResult reference_pool2x2(const Tensor& x) {
   const int64_t planes = x.dim(0) * x.dim(1), H = x.dim(2), W = x.dim(3), P = H / 2, Q = W / 2;
-  ops::MaxPool2dResult r{Tensor(Shape{x.dim(0), x.dim(1), P, Q}), std::vector<int32_t>(planes * P * Q)};
+  ops::MaxPool2dResult r{Tensor(Shape{x.dim(0), x.dim(1), P, Q}), ops::Argmax(planes * P * Q)};
   for (int64_t n = 0; n < planes; ++n)
     for (int64_t i = 0; i < P; ++i)
       for (int64_t j = 0; j < Q; ++j) {
