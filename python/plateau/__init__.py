@@ -9,11 +9,12 @@
 import json as _json
 import os as _os
 
-# A short OpenMP spin before idle threads sleep, as the plateau program asks for (apps/openmp_wait.cpp:
-# training beside another busy process ran twice as fast with it). libgomp reads this once, when the
-# extension module loads it below; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
+# A shorter OpenMP spin before idle threads sleep, as the plateau program asks for (apps/openmp_wait.cpp:
+# long enough for a step's serial stretches, short enough for a machine shared with another busy
+# process). libgomp reads this once, when the extension module loads it below; a user's own
+# OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
 if "OMP_WAIT_POLICY" not in _os.environ:
-    _os.environ.setdefault("GOMP_SPINCOUNT", "5000")
+    _os.environ.setdefault("GOMP_SPINCOUNT", "30000")
 
 from . import _plateau  # noqa: E402
 from . import datasets, keras, optim
