@@ -73,9 +73,9 @@ void for_each_sample_slice(const std::vector<SampleSlice>& slices, Body&& body) 
 // Samples in the whole batch: n (this process's) without a split across processes.
 int64_t batch_samples(int64_t n);
 
-// out += Σ parts over the whole batch, part after part in slice order, element by element; `parts` are
-// this process's, one per sample slice, each of out's shape.
-void add_slice_parts(const std::vector<Tensor>& parts, Tensor& out);
+// out = Σ parts over the whole batch, from 0, part after part in slice order, element by element; `parts`
+// are this process's, one per sample slice, each of out's shape. out's values before are not read.
+void sum_slice_parts(const std::vector<Tensor>& parts, Tensor& out);
 
 // Σ terms over the whole batch, added one after another from 0 in sample order: `terms` are this
 // process's samples' terms in order (any number per sample), gathered with every other process's.

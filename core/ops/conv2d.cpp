@@ -254,9 +254,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   if (relu_output)
     PLATEAU_CHECK(relu_output->shape() == dy.shape(), "conv2d_backward: ReLU output has shape ", relu_output->shape(),
                   ", dy has ", dy.shape());
-  // dx is written sample by sample by col2im, in parallel
-  Conv2dGrads grads{need_dx ? Tensor::uninitialized(x.shape()) : Tensor(), Tensor(w.shape()),
-                    has_bias ? Tensor(Shape{g.K}) : Tensor()};
+  // dx is written sample by sample by col2im, in parallel; dw and db by the sums of their parts below
+  Conv2dGrads grads{need_dx ? Tensor::uninitialized(x.shape()) : Tensor(), Tensor::uninitialized(w.shape()),
+                    has_bias ? Tensor::uninitialized(Shape{g.K}) : Tensor()};
   // The weight gradient sums over samples: per slice of samples, then over slices in order (batch_split.h).
   const std::vector<SampleSlice> slices = sample_slices(g.N, group_size(g));
   std::vector<Tensor> dw_parts, db_parts;  // one per slice, each written whole by its slice
@@ -330,8 +330,8 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
       }
     });
   if (bf16(p) && !direct_weights) {  // the parts hold dwᵀ (C·R·S, K): summed as they are, then transposed
-    Tensor dwt(Shape{g.rows(), g.K});
-    add_slice_parts(dw_parts, dwt);
+    Tensor dwt = Tensor::uninitialized(Shape{g.rows(), g.K});
+    sum_slice_parts(dw_parts, dwt);
     // dw (K, C·R·S): 16 rows of it per slice, read from dwᵀ in blocks of 16×16 that stay in the cache
     for_each_slice(g.K, 16, [&](int64_t, int64_t k0, int64_t k1) {
       for (int64_t i0 = 0; i0 < g.rows(); i0 += 16)
@@ -339,9 +339,9 @@ Conv2dGrads conv2d_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
           for (int64_t i = i0; i < std::min(g.rows(), i0 + 16); ++i) grads.dw[k * g.rows() + i] = dwt[i * g.K + k];
     });
   } else {
-    add_slice_parts(dw_parts, grads.dw);
+    sum_slice_parts(dw_parts, grads.dw);
   }
-  if (has_bias) add_slice_parts(db_parts, grads.db);
+  if (has_bias) sum_slice_parts(db_parts, grads.db);
   round_result(grads.dw, p.compute);  // the whole batch's sums, then one rounding (autocast's bfloat16 weight gradient)
   round_result(grads.db, p.compute);
   return grads;

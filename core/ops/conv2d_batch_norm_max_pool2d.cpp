@@ -182,8 +182,8 @@ ConvBatchNormGrads conv2d_batch_norm_max_pool2d_backward_train(const Tensor& dy,
                                    g.R, g.S, dw_parts[i].data(), f.b.empty() ? nullptr : db_parts[i].data());
     }
   });
-  add_slice_parts(dw_parts, r.dw);
-  if (!f.b.empty()) add_slice_parts(db_parts, r.db);
+  sum_slice_parts(dw_parts, r.dw);
+  if (!f.b.empty()) sum_slice_parts(db_parts, r.db);
   round_result(r.dw, f.conv.compute);  // the whole batch's sums, then one rounding, as conv2d_backward
   round_result(r.db, f.conv.compute);
   return r;

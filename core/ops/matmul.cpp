@@ -48,7 +48,7 @@ MatmulGrads matmul_backward(const Tensor& dy, const Tensor& a, const Tensor& b) 
     view(g.da.data() + r0 * K, r1 - r0, K).noalias() = dy_rows * view(b.data(), K, N).transpose();
     view(parts[s].data(), K, N).noalias() = view(a.data() + r0 * K, r1 - r0, K).transpose() * dy_rows;
   });
-  add_in_order(parts, g.db);
+  sum_in_order(parts, g.db);
   return g;
 }
 
@@ -86,7 +86,8 @@ LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
   const bool bf16 = compute == ComputeType::BFloat16;
   const BFloat16Operand dyr(dy, compute);  // bfloat16: the bias gradient sums the rounded dy too
   // Every element of these is written below: no zero fill.
-  LinearGrads g{Tensor::uninitialized(Shape{N, I}), Tensor(Shape{O, I}), has_bias ? Tensor(Shape{O}) : Tensor()};
+  LinearGrads g{Tensor::uninitialized(Shape{N, I}), Tensor::uninitialized(Shape{O, I}),
+                has_bias ? Tensor::uninitialized(Shape{O}) : Tensor()};
   const std::vector<SampleSlice> slices = sample_slices(N, kRowSlice);  // rows are samples (batch_split.h)
   std::vector<Tensor> dw_parts, db_parts;
   for (size_t s = 0; s < slices.size(); ++s) {
@@ -107,8 +108,8 @@ LinearGrads linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, 
     }
     if (has_bias) view(db_parts[s].data(), 1, O).row(0) = dy_rows.colwise().sum();
   });
-  add_slice_parts(dw_parts, g.dw);
-  if (has_bias) add_slice_parts(db_parts, g.db);
+  sum_slice_parts(dw_parts, g.dw);
+  if (has_bias) sum_slice_parts(db_parts, g.db);
   round_result(g.dw, compute);  // the whole batch's sums, then one rounding (autocast's bfloat16 weight gradient)
   round_result(g.db, compute);
   return g;
