@@ -12,7 +12,7 @@ namespace plateau {
 
 Tensor ImageDataset::images(const std::vector<int64_t>& indices) const {
   const int64_t n = static_cast<int64_t>(indices.size()), hw = height * width;
-  Tensor t(Shape{n, 1, height, width});
+  Tensor t = Tensor::uninitialized(Shape{n, 1, height, width});  // every image is written below (or it throws)
   for (int64_t i = 0; i < n; ++i) {
     const int64_t k = indices[static_cast<size_t>(i)];
     PLATEAU_CHECK(k >= 0 && k < count, "image index ", k, " outside [0, ", count, ")");
