@@ -124,7 +124,7 @@ bool gemm_f32_sums_in_order() {
 #endif
 }
 
-LeftOperand::LeftOperand(const LeftMatrix& matrix, bool pack) : matrix_(matrix) {
+LeftOperand::LeftOperand(const LeftMatrix& matrix, [[maybe_unused]] bool pack) : matrix_(matrix) {
 #if defined(__AVX512F__)
   if (!pack) return;
   panels_.resize(static_cast<size_t>((matrix.rows + kRows - 1) / kRows * kRows * matrix.depth));
@@ -134,7 +134,8 @@ LeftOperand::LeftOperand(const LeftMatrix& matrix, bool pack) : matrix_(matrix) 
 
 void gemm_f32(const LeftOperand& A, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc) {
   const LeftMatrix& a = A.matrix();
-  const int64_t M = a.rows, K = a.depth;
+  const int64_t M = a.rows;
+  [[maybe_unused]] const int64_t K = a.depth;  // read by the Eigen path only
   if (M <= 0 || N <= 0) return;
 #if defined(__AVX512F__)
   product(A, N, [&](int64_t j0, int64_t k0, int64_t k1, float* panel) { pack_right(B, ldb, N, j0, k0, k1, panel); },
@@ -149,7 +150,8 @@ void gemm_f32(const LeftOperand& A, int64_t N, const float* B, int64_t ldb, floa
 }
 
 void gemm_f32(const LeftOperand& A, const OffsetMatrix& B, float* C, int64_t ldc) {
-  const int64_t M = A.matrix().rows, N = B.columns, K = B.rows;
+  const int64_t M = A.matrix().rows, N = B.columns;
+  [[maybe_unused]] const int64_t K = B.rows;  // read by the Eigen path only
   if (M <= 0 || N <= 0) return;
 #if defined(__AVX512F__)
   product(A, N, [&](int64_t j0, int64_t k0, int64_t k1, float* panel) { pack_right(B, j0, k0, k1, panel); }, C, ldc);
