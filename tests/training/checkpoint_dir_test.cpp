@@ -14,14 +14,17 @@
 #include "plateau/layers/model_spec.h"
 #include "plateau/training/checkpoint_dir.h"
 #include "plateau/training/setup.h"
+#include "tests/support/scratch_dir.h"
 
 namespace plateau {
 namespace {
 
 namespace fs = std::filesystem;
 
+// A directory that does not exist yet, inside this process's scratch directory.
 fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::path(::testing::TempDir()) / (name + "_" + std::to_string(getpid()));
+  static const fs::path scratch = testing::scratch_dir("plateau_checkpoint_dir_test");
+  const fs::path d = scratch / name;
   fs::remove_all(d);
   return d;
 }

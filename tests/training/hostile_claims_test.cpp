@@ -19,6 +19,7 @@
 #include "plateau/layers/model_spec.h"
 #include "plateau/layers/weights.h"
 #include "tests/support/hostile_files.h"
+#include "tests/support/scratch_dir.h"
 #include "plateau/training/checkpoint.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -55,7 +56,8 @@ int outcome_under_1gib(const std::function<void()>& read) {
 }
 
 fs::path write_file(const std::string& name, const std::string& bytes) {
-  const fs::path p = fs::path(::testing::TempDir()) / ("plateau_claims_" + std::to_string(getpid()) + "_" + name);
+  static const fs::path dir = testing::scratch_dir("plateau_claims");
+  const fs::path p = dir / name;
   std::ofstream(p, std::ios::binary) << bytes;
   return p;
 }
