@@ -180,18 +180,22 @@ def test_ctrl_c_checkpoints_and_backup_and_restore_continues_exactly(data, tmp_p
     ends with the weights of a run never interrupted."""
     import signal
     import threading
+    import time
 
     x, y, x_test, _ = data
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal or notebook
     keras.utils.set_random_seed(7)
     whole = compiled()
+    start = time.perf_counter()
     whole.fit(x / 255.0, y, batch_size=32, epochs=12, validation_split=0.2, verbose=0)
+    seconds = time.perf_counter() - start
     expected = whole.predict(x_test[:20] / 255.0)
 
     keras.utils.set_random_seed(7)
     model = compiled()
     backup = keras.callbacks.BackupAndRestore(tmp_path / "backup")
-    timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    # a third of the way through the same fit (a fixed 1 s raced it: the fit got faster than that)
+    timer = threading.Timer(seconds / 3, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     with pytest.raises(KeyboardInterrupt):
         model.fit(x / 255.0, y, batch_size=32, epochs=12, validation_split=0.2, verbose=0, callbacks=[backup])
