@@ -30,8 +30,7 @@ struct DefaultInitAllocator : std::allocator<T> {
   }
   template <typename U, typename... Args>
   void construct(U* p, Args&&... args) {
-    std::allocator_traits<std::allocator<T>>::construct(static_cast<std::allocator<T>&>(*this), p,
-                                                        std::forward<Args>(args)...);
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
 };
 

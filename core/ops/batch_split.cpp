@@ -67,11 +67,9 @@ void sum_slice_parts(const std::vector<Tensor>& parts, Tensor& out) {
     return;
   }
   const int64_t numel = out.numel();
-  if (s->reduction == Reduction::Fast) {
-    Tensor mine = Tensor::uninitialized(out.shape());
-    sum_in_order(parts, mine);
-    s->group->all_reduce_sum(std::span<float>(mine.data(), static_cast<size_t>(numel)));
-    for_each_element(numel, [&](int64_t i) { out[i] = 0.0f + mine[i]; });  // from 0, as every sum here
+  if (s->reduction == Reduction::Fast) {  // this process's sum, then the sum over processes, in place
+    sum_in_order(parts, out);
+    s->group->all_reduce_sum(std::span<float>(out.data(), static_cast<size_t>(numel)));
     return;
   }
   std::vector<float> flat(parts.size() * static_cast<size_t>(numel));
@@ -79,7 +77,7 @@ void sum_slice_parts(const std::vector<Tensor>& parts, Tensor& out) {
   const std::vector<float> all = s->group->all_gather(std::span<const float>(flat));
   const int64_t count = static_cast<int64_t>(all.size()) / numel;
   for_each_slice(numel, 4096, [&](int64_t, int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) out[i] = 0.0f;
+    std::fill(out.data() + i0, out.data() + i1, 0.0f);
     for (int64_t p = 0; p < count; ++p)
       for (int64_t i = i0; i < i1; ++i) out[i] += all[p * numel + i];
   });

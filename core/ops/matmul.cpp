@@ -41,8 +41,9 @@ MatmulGrads matmul_backward(const Tensor& dy, const Tensor& a, const Tensor& b) 
   const int64_t M = a.dim(0), K = a.dim(1), N = b.dim(1);
   PLATEAU_CHECK(dy.shape() == Shape({M, N}), "matmul_backward: dy has shape ", dy.shape(), ", expected [", M, ",", N,
                 "]");
-  MatmulGrads g{Tensor(Shape{M, K}), Tensor(Shape{K, N})};
-  std::vector<Tensor> parts(static_cast<size_t>(slice_count(M, kRowSlice)), Tensor(Shape{K, N}));
+  MatmulGrads g{Tensor::uninitialized(Shape{M, K}), Tensor::uninitialized(Shape{K, N})};  // every element written
+  std::vector<Tensor> parts;  // one per slice, each written whole by its slice
+  for (int64_t s = 0; s < slice_count(M, kRowSlice); ++s) parts.push_back(Tensor::uninitialized(Shape{K, N}));
   for_each_slice(M, kRowSlice, [&](int64_t s, int64_t r0, int64_t r1) {
     auto dy_rows = view(dy.data() + r0 * N, r1 - r0, N);
     view(g.da.data() + r0 * K, r1 - r0, K).noalias() = dy_rows * view(b.data(), K, N).transpose();

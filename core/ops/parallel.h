@@ -48,19 +48,12 @@ inline double sum_fixed_order(const float* p, int64_t n) {
 
 // out = 0 + parts[0] + parts[1] + … summed in slice order for every element (out's values before are not
 // read: it may be uninitialized); every part has out's shape. Elements are spread over the threads in
-// fixed slices; each element's sum keeps the order.
+// fixed slices, each zeroed where it is summed (in the cache); each element's sum keeps the order.
 inline void sum_in_order(const std::vector<Tensor>& parts, Tensor& out) {
   for_each_slice(out.numel(), 4096, [&](int64_t, int64_t i0, int64_t i1) {
-    float* o = out.data();
-    if (parts.empty()) std::fill(o + i0, o + i1, 0.0f);
-    for (size_t p = 0; p < parts.size(); ++p) {
-      const float* part = parts[p].data();
-      if (p == 0) {
-        for (int64_t i = i0; i < i1; ++i) o[i] = 0.0f + part[i];  // from 0: −0 parts give +0, as they always have
-      } else {
-        for (int64_t i = i0; i < i1; ++i) o[i] += part[i];
-      }
-    }
+    std::fill(out.data() + i0, out.data() + i1, 0.0f);
+    for (const Tensor& part : parts)
+      for (int64_t i = i0; i < i1; ++i) out[i] += part[i];
   });
 }
 

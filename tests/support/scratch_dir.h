@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <string>
-#include <utility>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
